@@ -1,0 +1,180 @@
+"""Settings, all read from environment variables (an optional .env file is loaded first).
+
+With nothing configured the app runs on its embedded defaults: DEBUG on, a development
+secret, a SQLite file under var/, DynamoDB Local started by `manage.py rundev`. Setting
+SECRET_KEY means "this is a real deployment": DEBUG then defaults to off and the secure
+cookie and HTTPS settings apply.
+"""
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from dotenv import load_dotenv
+
+from cruddur.env import env_bool, env_float, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+load_dotenv(BASE_DIR / ".env", override=False)
+
+DATA_DIR = Path(env_str("CRUDDUR_DATA_DIR", str(BASE_DIR / "var")))
+
+_DEV_SECRET_KEY = "dev-only-insecure-secret-key-for-the-embedded-default-never-use-in-production"
+SECRET_KEY = env_str("SECRET_KEY")
+DEBUG = env_bool("DEBUG", default=SECRET_KEY is None)
+if SECRET_KEY is None:
+    if not DEBUG:
+        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
+    SECRET_KEY = _DEV_SECRET_KEY
+
+ALLOWED_HOSTS = env_list(
+    "ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"] if DEBUG else []
+)
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "corsheaders",
+    "rest_framework",
+    "drf_spectacular",
+    "users",
+    "messaging",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "cruddur.urls"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+WSGI_APPLICATION = "cruddur.wsgi.application"
+ASGI_APPLICATION = "cruddur.asgi.application"
+
+# Users live in Postgres in production; the embedded default is a SQLite file.
+_DATABASE_URL = env_str("DATABASE_URL")
+if _DATABASE_URL:
+    DATABASES = {
+        "default": dj_database_url.parse(
+            _DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60), conn_health_checks=True
+        )
+    }
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": DATA_DIR / "db.sqlite3",
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "users.User"
+AUTHENTICATION_BACKENDS = ["users.backends.HandleOrEmailBackend"]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "/login"
+LOGIN_REDIRECT_URL = "/messages"
+LOGOUT_REDIRECT_URL = "/login"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+
+# Request bodies: a message is at most 1024 characters, so anything near this is abuse.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 64 * 1024)
+
+# Production hardening; only relaxed by the embedded default (DEBUG on).
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if env_bool("USE_X_FORWARDED_PROTO", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+# Cross-origin REST clients (the React front end).
+FRONTEND_URL = env_str("FRONTEND_URL", "http://localhost:3000")
+BACKEND_URL = env_str("BACKEND_URL", "http://localhost:8000")
+CORS_ALLOWED_ORIGINS = [url.rstrip("/") for url in (FRONTEND_URL, BACKEND_URL)]
+CORS_URLS_REGEX = r"^/api/.*$"
+
+# DynamoDB: unset AWS_ENDPOINT_URL means real AWS.
+AWS_ENDPOINT_URL = env_str("AWS_ENDPOINT_URL")
+AWS_DEFAULT_REGION = env_str("AWS_DEFAULT_REGION", "us-east-1")
+DDB_MESSAGE_TABLE = env_str("DDB_MESSAGE_TABLE", "cruddur-messages")
+DDB_CONNECT_TIMEOUT = env_float("DDB_CONNECT_TIMEOUT", 2.0)
+DDB_READ_TIMEOUT = env_float("DDB_READ_TIMEOUT", 5.0)
+DDB_MAX_ATTEMPTS = env_int("DDB_MAX_ATTEMPTS", 3)
+# inline: the request re-keys group items; stream: the stream handler does.
+MESSAGING_GROUP_UPDATES = env_str("MESSAGING_GROUP_UPDATES", "inline")
+if MESSAGING_GROUP_UPDATES not in ("inline", "stream"):
+    raise ImproperlyConfigured("MESSAGING_GROUP_UPDATES must be 'inline' or 'stream'")
+
+# Cognito (production identity). Unset pool means only the app's own local tokens work.
+COGNITO_USER_POOL_ID = env_str("AWS_COGNITO_USER_POOL_ID")
+COGNITO_CLIENT_ID = env_str("AWS_COGNITO_USER_POOL_CLIENT_ID")
+COGNITO_REGION = env_str("AWS_COGNITO_REGION", AWS_DEFAULT_REGION)
+COGNITO_JWKS_TIMEOUT = env_float("COGNITO_JWKS_TIMEOUT", 3.0)
+LOCAL_TOKEN_LIFETIME_SECONDS = env_int("LOCAL_TOKEN_LIFETIME_SECONDS", 3600)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {"botocore": {"level": "WARNING"}, "boto3": {"level": "WARNING"}},
+}

@@ -1,0 +1,41 @@
+"""The process-wide DynamoDB client and store, built once from the Django settings."""
+import functools
+
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+
+from messaging.store.client import ClientSettings, make_client
+
+_DDB_SETTINGS = {
+    "AWS_ENDPOINT_URL", "AWS_DEFAULT_REGION", "DDB_MESSAGE_TABLE", "DDB_CONNECT_TIMEOUT",
+    "DDB_READ_TIMEOUT", "DDB_MAX_ATTEMPTS", "MESSAGING_GROUP_UPDATES",
+}
+
+
+@functools.cache
+def get_client():
+    return make_client(
+        ClientSettings(
+            region=settings.AWS_DEFAULT_REGION,
+            endpoint_url=settings.AWS_ENDPOINT_URL,
+            connect_timeout=settings.DDB_CONNECT_TIMEOUT,
+            read_timeout=settings.DDB_READ_TIMEOUT,
+            max_attempts=settings.DDB_MAX_ATTEMPTS,
+        )
+    )
+
+
+def table_name() -> str:
+    return settings.DDB_MESSAGE_TABLE
+
+
+def reset() -> None:
+    """Forget the cached client so the next call follows the current settings."""
+    get_client.cache_clear()
+
+
+@receiver(setting_changed)
+def _reset_on_setting_change(setting, **kwargs):
+    if setting in _DDB_SETTINGS:
+        reset()

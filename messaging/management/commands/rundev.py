@@ -1,0 +1,50 @@
+"""`manage.py rundev`: the embedded default — DynamoDB Local, table, demo data, dev server."""
+import os
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from messaging import ddb
+from messaging.ddb_local import DynamoDBLocal, DynamoDBLocalError
+from messaging.demo import ensure_demo_data
+
+
+class Command(BaseCommand):
+    help = (
+        "Run the app on its embedded default: start DynamoDB Local (data under var/dynamodb), "
+        "create the table and demo data on first run, then serve on 127.0.0.1:8000."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
+        parser.add_argument("--noreload", action="store_true", help="Do not restart on code changes.")
+
+    def handle(self, *args, addrport, noreload, **options):
+        if os.environ.get("RUN_MAIN") == "true":
+            # The autoreloader's child: the parent already prepared everything.
+            call_command("runserver", addrport, use_reloader=True)
+            return
+
+        local = None
+        if not settings.AWS_ENDPOINT_URL:
+            port = int(os.environ.get("DDB_LOCAL_PORT", "8001"))
+            local = DynamoDBLocal(port=port, data_dir=settings.DATA_DIR / "dynamodb")
+            try:
+                local.start()
+            except DynamoDBLocalError as error:
+                raise CommandError(str(error)) from None
+            # The reloader's child process inherits this and talks to the same DynamoDB Local.
+            os.environ["AWS_ENDPOINT_URL"] = settings.AWS_ENDPOINT_URL = local.endpoint_url
+            ddb.reset()
+            self.stdout.write(f"DynamoDB Local on {local.endpoint_url}, data in {local.data_dir}")
+        try:
+            settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+            call_command("migrate", interactive=False, verbosity=0)
+            for line in ensure_demo_data():
+                self.stdout.write(line)
+            call_command("runserver", addrport, use_reloader=not noreload)
+        finally:
+            if local is not None:
+                local.stop()
+                self.stdout.write("DynamoDB Local stopped")

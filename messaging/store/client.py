@@ -1,0 +1,33 @@
+"""The boto3 DynamoDB client: bounded timeouts and botocore's own retries."""
+from dataclasses import dataclass
+
+import boto3
+from botocore.config import Config
+
+
+@dataclass(frozen=True)
+class ClientSettings:
+    region: str
+    endpoint_url: str | None = None
+    connect_timeout: float = 2.0
+    read_timeout: float = 5.0
+    max_attempts: int = 3
+    max_pool_connections: int = 32
+
+
+def make_client(settings: ClientSettings):
+    config = Config(
+        region_name=settings.region,
+        connect_timeout=settings.connect_timeout,
+        read_timeout=settings.read_timeout,
+        retries={"mode": "standard", "max_attempts": settings.max_attempts},
+        max_pool_connections=settings.max_pool_connections,
+    )
+    session = boto3.session.Session()
+    credentials = {}
+    if settings.endpoint_url and session.get_credentials() is None:
+        # DynamoDB Local accepts any key; boto3 still refuses to sign without one.
+        credentials = {"aws_access_key_id": "local", "aws_secret_access_key": "local"}
+    return session.client(
+        "dynamodb", endpoint_url=settings.endpoint_url, config=config, **credentials
+    )

@@ -1,0 +1,74 @@
+import os
+import uuid
+
+import pytest
+
+# moto and DynamoDB Local both want credentials to sign with; never real ones in tests.
+for _name, _value in {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": "us-east-1",
+}.items():
+    os.environ[_name] = _value
+os.environ.pop("AWS_ENDPOINT_URL", None)
+os.environ.pop("AWS_PROFILE", None)
+
+from moto import mock_aws  # noqa: E402
+
+from messaging import ddb  # noqa: E402
+from messaging.ddb_local import DynamoDBLocal, DynamoDBLocalError  # noqa: E402
+from messaging.store import schema  # noqa: E402
+from messaging.store.client import ClientSettings, make_client  # noqa: E402
+from tests.components import require  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def ddb_local_server(tmp_path_factory):
+    """One DynamoDB Local process for the session, started as `manage.py rundev` starts it."""
+    server = DynamoDBLocal(data_dir=tmp_path_factory.mktemp("dynamodb"))
+    try:
+        server.start()
+    except DynamoDBLocalError as error:
+        require(False, f"DynamoDB Local ({error})")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def moto_client():
+    with mock_aws():
+        yield make_client(ClientSettings(region="us-east-1"))
+
+
+@pytest.fixture(params=["moto", pytest.param("local", marks=pytest.mark.ddb_local)])
+def ddb_backend(request):
+    """A fresh messages table on moto, and again on DynamoDB Local: (client, table_name)."""
+    if request.param == "moto":
+        with mock_aws():
+            client = make_client(ClientSettings(region="us-east-1"))
+            schema.create_table(client, "cruddur-messages")
+            yield client, "cruddur-messages"
+        return
+    server = request.getfixturevalue("ddb_local_server")
+    client = make_client(ClientSettings(region="us-east-1", endpoint_url=server.endpoint_url))
+    table = f"cruddur-messages-{uuid.uuid4().hex[:12]}"
+    schema.create_table(client, table)
+    yield client, table
+    schema.drop_table(client, table)
+
+
+@pytest.fixture
+def app_ddb(ddb_backend, settings):
+    """Point the Django app's store at the test table (moto or DynamoDB Local)."""
+    client, table = ddb_backend
+    settings.DDB_MESSAGE_TABLE = table
+    settings.AWS_ENDPOINT_URL = client.meta.endpoint_url if "127.0.0.1" in client.meta.endpoint_url else None
+    ddb.reset()
+    yield client, table
+    ddb.reset()

@@ -1,0 +1,26 @@
+"""Rules for what a handle may be."""
+from django.core.exceptions import ValidationError
+
+HANDLE_MAX_LENGTH = 32
+_HANDLE_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+
+
+def validate_handle(value: str) -> None:
+    """Handles appear in URLs (/@handle) and DynamoDB items, so only a safe alphabet is allowed."""
+    if not value:
+        raise ValidationError("Handle is required.", code="handle_blank")
+    if len(value) > HANDLE_MAX_LENGTH:
+        raise ValidationError(
+            f"Handle must be at most {HANDLE_MAX_LENGTH} characters.", code="handle_too_long"
+        )
+    if any(ch.isspace() for ch in value):
+        raise ValidationError("Handle must not contain spaces.", code="handle_has_space")
+    if "@" in value:
+        raise ValidationError(
+            "Handle must not contain '@' (it is added when the handle is shown).",
+            code="handle_has_at",
+        )
+    if not set(value) <= _HANDLE_CHARS:
+        raise ValidationError(
+            "Handle may contain only letters, digits and underscores.", code="handle_invalid"
+        )
