@@ -1,0 +1,63 @@
+"""Plain data the store deals in; no Django, no boto3 types."""
+from dataclasses import dataclass
+from typing import Generic, Literal, TypeVar
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class UserRef:
+    """A user as DynamoDB items carry them: the uuid plus the handle and name at write time."""
+
+    uuid: str
+    handle: str
+    display_name: str
+
+
+@dataclass(frozen=True)
+class Message:
+    message_group_uuid: str
+    uuid: str
+    created_at: str  # UTC ISO 8601 with microseconds, e.g. 2026-11-24T12:30:01.123456+00:00
+    text: str
+    sender: UserRef
+
+
+@dataclass(frozen=True)
+class MessageGroup:
+    """One member's view of a conversation: the other member and the last message."""
+
+    uuid: str
+    other: UserRef
+    last_message: str
+    last_message_at: str
+
+
+@dataclass(frozen=True)
+class Conversation:
+    uuid: str
+    members: tuple[UserRef, UserRef]
+    last_message_at: str
+    legacy: bool = False  # written by the old backend: no conversation item yet
+
+    def member(self, user_uuid: str) -> UserRef | None:
+        return next((m for m in self.members if m.uuid == user_uuid), None)
+
+    def other_member(self, user_uuid: str) -> UserRef:
+        return next(m for m in self.members if m.uuid != user_uuid)
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """A page of items in the order the API returns them.
+
+    `next_cursor` continues in the page's direction: older items for `before` pages (and the
+    first page), None when nothing older exists; for `after` pages it is always set, because newer
+    items can always arrive (it is where the next poll starts). `newest_cursor` is the cursor of
+    the newest item on the page, where polling with `after` starts (None on an empty page).
+    """
+
+    items: list[T]
+    next_cursor: str | None
+    direction: Literal["before", "after"] = "before"
+    newest_cursor: str | None = None
