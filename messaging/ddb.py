@@ -6,6 +6,7 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 
 from messaging.store.client import ClientSettings, make_client
+from messaging.store.store import MessageStore
 
 _DDB_SETTINGS = {
     "AWS_ENDPOINT_URL", "AWS_DEFAULT_REGION", "DDB_MESSAGE_TABLE", "DDB_CONNECT_TIMEOUT",
@@ -31,11 +32,17 @@ def table_name() -> str:
 
 
 def reset() -> None:
-    """Forget the cached client so the next call follows the current settings."""
+    """Forget the cached client and store so the next call follows the current settings."""
     get_client.cache_clear()
+    get_store.cache_clear()
 
 
 @receiver(setting_changed)
 def _reset_on_setting_change(setting, **kwargs):
     if setting in _DDB_SETTINGS:
         reset()
+
+
+@functools.cache
+def get_store() -> MessageStore:
+    return MessageStore(get_client(), settings.DDB_MESSAGE_TABLE, group_updates=settings.MESSAGING_GROUP_UPDATES)

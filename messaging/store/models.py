@@ -1,5 +1,5 @@
 """Plain data the store deals in; no Django, no boto3 types."""
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Generic, Literal, TypeVar
 
 T = TypeVar("T")
@@ -38,6 +38,8 @@ class Conversation:
     uuid: str
     members: tuple[UserRef, UserRef]
     last_message_at: str
+    # Each member's group item `sk` (usually last_message_at; see the store for when it is not).
+    group_sks: dict[str, str] = field(default_factory=dict)
     legacy: bool = False  # written by the old backend: no conversation item yet
 
     def member(self, user_uuid: str) -> UserRef | None:

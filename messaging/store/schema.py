@@ -1,6 +1,8 @@
 """The table layout of the design: key schema, the group GSI, the stream and the TTL."""
 from botocore.exceptions import ClientError
 
+from messaging.store.items import BACKFILL_MARK_KEY
+
 GROUP_INDEX = "message-group-sk-index"
 TTL_ATTRIBUTE = "expires_at"
 
@@ -48,6 +50,8 @@ def create_table(client, table_name: str) -> bool:
         TableName=table_name,
         TimeToLiveSpecification={"Enabled": True, "AttributeName": TTL_ATTRIBUTE},
     )
+    # A new table holds no old-backend data, so reads never need the legacy fallbacks.
+    client.put_item(TableName=table_name, Item=dict(BACKFILL_MARK_KEY))
     return True
 
 

@@ -1,0 +1,1 @@
+"""Server-rendered pages: messaging in the browser, with or without JavaScript."""

@@ -1,0 +1,49 @@
+"""Forms of the pages. They only carry the input: the messaging services validate it."""
+import uuid
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+from messaging.pages.error_text import MESSAGE_FIELD_CODES, error_text
+
+MESSAGE_MAX_CHARS = 1024
+FRESH_KEY_CODES = frozenset({"idempotency_key_reused", "idempotency_key_invalid"})
+
+
+def new_idempotency_key() -> str:
+    return str(uuid.uuid4())
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "That handle or email and password do not match. Please try again.",
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].label = "Handle or email"
+        self.fields["username"].widget.attrs.update(autocomplete="username", autocapitalize="none")
+
+
+class MessageForm(forms.Form):
+    message = forms.CharField(
+        label="Message",
+        required=False,  # blank, too long and bad characters are the service's rules
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 3, "data-max-chars": MESSAGE_MAX_CHARS}),
+    )
+    # One key per rendered form: a resubmitted POST (refresh, double click) sends only once.
+    idempotency_key = forms.CharField(required=False, widget=forms.HiddenInput, initial=new_idempotency_key)
+
+    def add_error_codes(self, codes: list[str]) -> None:
+        for code in codes:
+            self.add_error("message" if code in MESSAGE_FIELD_CODES else None, error_text(code))
+        if FRESH_KEY_CODES.intersection(codes):
+            # The old key belongs to another message; the next press must send this one.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("idempotency_key")] = new_idempotency_key()
+
+
+class PeopleSearchForm(forms.Form):
+    q = forms.CharField(label="Handle or name", required=False, max_length=100, strip=True)

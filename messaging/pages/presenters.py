@@ -1,0 +1,87 @@
+"""Turn the services' dataclasses into what the templates show."""
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from urllib.parse import urlencode
+
+from django.utils import timezone
+from django.utils.timesince import timesince
+
+from messaging.store.models import Message, MessageGroup, UserRef
+
+JUST_NOW = timedelta(minutes=1)
+
+
+def parse_time(iso: str) -> datetime:
+    return datetime.fromisoformat(iso)
+
+
+def time_ago(moment: datetime, now: datetime | None = None) -> str:
+    now = now or timezone.now()
+    if now - moment < JUST_NOW:
+        return "just now"
+    return f"{timesince(moment, now, depth=1)} ago"
+
+
+@dataclass(frozen=True)
+class ConversationRow:
+    uuid: str
+    display_name: str
+    handle: str
+    last_message: str
+    last_message_at: datetime
+    last_message_iso: str
+    last_message_ago: str
+
+
+@dataclass(frozen=True)
+class MessageRow:
+    uuid: str
+    display_name: str
+    handle: str
+    text: str
+    sent_at: datetime
+    sent_at_iso: str
+    mine: bool
+
+
+def conversation_rows(groups: list[MessageGroup]) -> list[ConversationRow]:
+    now = timezone.now()
+    return [
+        ConversationRow(
+            uuid=group.uuid,
+            display_name=group.other.display_name,
+            handle=group.other.handle,
+            last_message=group.last_message,
+            last_message_at=parse_time(group.last_message_at),
+            last_message_iso=group.last_message_at,
+            last_message_ago=time_ago(parse_time(group.last_message_at), now),
+        )
+        for group in groups
+    ]
+
+
+def message_rows(messages: list[Message], viewer_uuid: str) -> list[MessageRow]:
+    return [
+        MessageRow(
+            uuid=message.uuid,
+            display_name=message.sender.display_name,
+            handle=message.sender.handle,
+            text=message.text,
+            sent_at=parse_time(message.created_at),
+            sent_at_iso=message.created_at,
+            mine=message.sender.uuid == viewer_uuid,
+        )
+        for message in messages
+    ]
+
+
+def poll_url(message_group_uuid: str, newest_cursor: str | None) -> str | None:
+    """Where the page's script asks for messages newer than the ones shown (the JSON API)."""
+    if newest_cursor is None:
+        return None
+    return f"/api/messages/{message_group_uuid}?{urlencode({'after': newest_cursor})}"
+
+
+def other_member(messages: list[Message], viewer_uuid: str) -> UserRef | None:
+    """The other person in a conversation, as far as the shown messages tell."""
+    return next((m.sender for m in messages if m.sender.uuid != viewer_uuid), None)

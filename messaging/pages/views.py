@@ -1,0 +1,115 @@
+"""The message pages. They call `messaging.services` only, and follow post-redirect-get."""
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from messaging import services
+from messaging.errors import NotFound, ValidationFailed
+from messaging.pages import presenters
+from messaging.pages.error_text import ERROR_TEXT, error_text
+from messaging.pages.forms import MESSAGE_MAX_CHARS, MessageForm, PeopleSearchForm
+from messaging.pages.problems import bad_link_page, not_found_page, store_unavailable_as_page
+
+UNPROCESSABLE = 422  # a form sent back with its errors
+
+
+def form_context(form: MessageForm) -> dict:
+    return {"form": form, "max_chars": MESSAGE_MAX_CHARS, "error_text": ERROR_TEXT}
+
+
+def send_from_form(request, form: MessageForm, **recipient):
+    """Send the form's message to `handle=` or `message_group_uuid=`; None, with errors on the form, if refused."""
+    if not form.is_valid():
+        return None
+    try:
+        return services.send_message(
+            request.user, form.cleaned_data["message"],
+            idempotency_key=form.cleaned_data["idempotency_key"] or None, **recipient,
+        )
+    except ValidationFailed as failure:
+        form.add_error_codes(failure.codes)
+        return None
+
+
+@require_GET
+@login_required
+@store_unavailable_as_page
+def conversations(request):
+    try:
+        page = services.list_message_groups(request.user, before=request.GET.get("before"))
+    except ValidationFailed as failure:
+        return bad_link_page(request, error_text(failure.codes[0]))
+    return render(request, "pages/conversations.html", {
+        "conversations": presenters.conversation_rows(page.items),
+        "older_cursor": page.next_cursor,
+        "is_older_page": "before" in request.GET,
+    })
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@store_unavailable_as_page
+def conversation(request, message_group_uuid):
+    group_uuid = str(message_group_uuid)
+    status = 200
+    if request.method == "POST":
+        form = MessageForm(request.POST)
+        try:
+            if send_from_form(request, form, message_group_uuid=group_uuid):
+                return redirect("pages:conversation", group_uuid)
+        except NotFound:
+            return not_found_page(request)
+        status = UNPROCESSABLE
+        before = None  # the form comes back with the newest messages above it
+    else:
+        form = MessageForm()
+        before = request.GET.get("before")
+
+    try:
+        page = services.list_messages(request.user, group_uuid, before=before)
+    except NotFound:
+        return not_found_page(request)
+    except ValidationFailed as failure:
+        return bad_link_page(request, error_text(failure.codes[0]))
+
+    viewer_uuid = str(request.user.uuid)
+    is_older_page = before is not None
+    return render(request, "pages/conversation.html", {
+        **form_context(form),
+        "message_group_uuid": group_uuid,
+        "other": presenters.other_member(page.items, viewer_uuid),
+        "messages": presenters.message_rows(page.items, viewer_uuid),
+        "older_cursor": page.next_cursor,
+        "is_older_page": is_older_page,
+        # Only the newest page grows with new messages; older pages stay still.
+        "poll_url": None if is_older_page else presenters.poll_url(group_uuid, page.newest_cursor),
+    }, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@store_unavailable_as_page
+def new_message(request, handle):
+    try:
+        recipient = services.user_short(handle)
+    except NotFound:
+        return not_found_page(request, f"No one has the handle @{handle}. Try finding them by name.")
+    status = 200
+    if request.method == "POST":
+        form = MessageForm(request.POST)
+        message = send_from_form(request, form, handle=recipient.handle)
+        if message:
+            return redirect("pages:conversation", message.message_group_uuid)
+        status = UNPROCESSABLE
+    else:
+        form = MessageForm()
+    return render(request, "pages/new_message.html", {**form_context(form), "recipient": recipient}, status=status)
+
+
+@require_GET
+@login_required
+def people(request):
+    form = PeopleSearchForm(request.GET)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    found = services.search_users(query) if query else []
+    return render(request, "pages/people.html", {"form": form, "query": query, "people": found})

@@ -1,0 +1,160 @@
+"""Item shapes, byte-compatible with the old backend (exact attribute names, all strings).
+
+| item          | pk                      | sk        |
+| message group | GRP#<member uuid>       | last message time |
+| message       | MSG#<message group>     | created time      |
+| conversation  | CONV#<message group>    | CONV      |
+| pair          | PAIR#<lower>#<higher>   | PAIR      |
+| send receipt  | IDEM#<sender>#<key>     | IDEM      |
+| backfill mark | META#backfill           | META      |
+
+Only group items carry `message_group_uuid`, so only they appear in the GSI.
+"""
+from messaging.store.models import Conversation, Message, MessageGroup, UserRef
+
+
+def S(value: str) -> dict:
+    return {"S": value}
+
+
+def key(pk: str, sk: str) -> dict:
+    return {"pk": S(pk), "sk": S(sk)}
+
+
+def group_pk(user_uuid: str) -> str:
+    return f"GRP#{user_uuid}"
+
+
+def message_pk(group_uuid: str) -> str:
+    return f"MSG#{group_uuid}"
+
+
+def conversation_key(group_uuid: str) -> dict:
+    return key(f"CONV#{group_uuid}", "CONV")
+
+
+def pair_key(a_uuid: str, b_uuid: str) -> dict:
+    low, high = sorted((a_uuid, b_uuid))
+    return key(f"PAIR#{low}#{high}", "PAIR")
+
+
+def receipt_key(sender_uuid: str, idempotency_key: str) -> dict:
+    return key(f"IDEM#{sender_uuid}#{idempotency_key}", "IDEM")
+
+
+BACKFILL_MARK_KEY = key("META#backfill", "META")
+
+
+def _text(item: dict, name: str) -> str:
+    return item.get(name, {}).get("S", "")
+
+
+def _user_attributes(user: UserRef) -> dict:
+    return {
+        "user_uuid": S(user.uuid),
+        "user_display_name": S(user.display_name),
+        "user_handle": S(user.handle),
+    }
+
+
+def _user_from(item: dict) -> UserRef:
+    return UserRef(_text(item, "user_uuid"), _text(item, "user_handle"), _text(item, "user_display_name"))
+
+
+def message_item(message: Message) -> dict:
+    return {
+        **key(message_pk(message.message_group_uuid), message.created_at),
+        "message_uuid": S(message.uuid),
+        "message": S(message.text),
+        **_user_attributes(message.sender),
+    }
+
+
+def message_from_item(item: dict) -> Message:
+    return Message(
+        message_group_uuid=_text(item, "pk").removeprefix("MSG#"),
+        uuid=_text(item, "message_uuid"),
+        created_at=_text(item, "sk"),
+        text=_text(item, "message"),
+        sender=_user_from(item),
+    )
+
+
+def group_item(owner_uuid: str, sort_key: str, group_uuid: str, other: UserRef, last_message: str) -> dict:
+    """The group item in `owner`'s list; the user attributes describe the *other* member."""
+    return {
+        **key(group_pk(owner_uuid), sort_key),
+        "message_group_uuid": S(group_uuid),
+        "message": S(last_message),
+        **_user_attributes(other),
+    }
+
+
+def group_from_item(item: dict) -> MessageGroup:
+    return MessageGroup(
+        uuid=_text(item, "message_group_uuid"),
+        other=_user_from(item),
+        last_message=_text(item, "message"),
+        last_message_at=_text(item, "sk"),
+    )
+
+
+def group_owner(item: dict) -> str:
+    return _text(item, "pk").removeprefix("GRP#")
+
+
+def _member_map(member: UserRef, group_sk: str) -> dict:
+    return {"M": {"handle": S(member.handle), "display_name": S(member.display_name), "group_sk": S(group_sk)}}
+
+
+def conversation_item(conversation: Conversation) -> dict:
+    return {
+        **conversation_key(conversation.uuid),
+        "last_message_at": S(conversation.last_message_at),
+        "members": {
+            "M": {m.uuid: _member_map(m, conversation.group_sks[m.uuid]) for m in conversation.members}
+        },
+    }
+
+
+def conversation_from_item(item: dict) -> Conversation:
+    members = item["members"]["M"]
+    refs = tuple(
+        UserRef(uuid, _text(value["M"], "handle"), _text(value["M"], "display_name"))
+        for uuid, value in sorted(members.items())
+    )
+    return Conversation(
+        uuid=_text(item, "pk").removeprefix("CONV#"),
+        members=refs,
+        last_message_at=_text(item, "last_message_at"),
+        group_sks={uuid: _text(value["M"], "group_sk") for uuid, value in members.items()},
+    )
+
+
+def member_update_value(member: UserRef, group_sk: str) -> dict:
+    return _member_map(member, group_sk)
+
+
+def receipt_item(sender_uuid: str, idempotency_key: str, request_hash: str, message: Message,
+                 expires_at: int) -> dict:
+    return {
+        **receipt_key(sender_uuid, idempotency_key),
+        "request_hash": S(request_hash),
+        # Not `message_group_uuid`: that attribute would put the receipt into the group GSI.
+        "receipt_group_uuid": S(message.message_group_uuid),
+        "message_uuid": S(message.uuid),
+        "created_at": S(message.created_at),
+        "message": S(message.text),
+        **_user_attributes(message.sender),
+        "expires_at": {"N": str(expires_at)},
+    }
+
+
+def message_from_receipt(item: dict) -> Message:
+    return Message(
+        message_group_uuid=_text(item, "receipt_group_uuid"),
+        uuid=_text(item, "message_uuid"),
+        created_at=_text(item, "created_at"),
+        text=_text(item, "message"),
+        sender=_user_from(item),
+    )

@@ -1,0 +1,56 @@
+"""Input rules for messages, ids, cursors and limits; each failure is an error code."""
+import uuid
+
+import regex
+
+MAX_MESSAGE_CHARS = 1024
+# An item must stay far below DynamoDB's 400 KB; 1024 ordinary characters need at most 4 KiB.
+MAX_MESSAGE_BYTES = 16 * 1024
+DEFAULT_LIMIT = 20
+MAX_LIMIT = 100
+_IDEMPOTENCY_KEY = regex.compile(r"[A-Za-z0-9_\-.:]{1,128}")
+# Control characters (but tab, newline, carriage return) and lone surrogates cannot be stored as text.
+_FORBIDDEN = regex.compile(r"[\p{Cc}--[\t\n\r]]|\p{Cs}", regex.V1)
+
+
+def count_characters(text: str) -> int:
+    """Characters as users count them: grapheme clusters (an emoji with modifiers is one)."""
+    return len(regex.findall(r"\X", text))
+
+
+def message_errors(text) -> list[str]:
+    if text is None or (isinstance(text, str) and not text.strip()):
+        return ["message_blank"]
+    if not isinstance(text, str):
+        return ["message_invalid"]
+    errors = []
+    if count_characters(text) > MAX_MESSAGE_CHARS or len(text.encode("utf-8", "surrogatepass")) > MAX_MESSAGE_BYTES:
+        errors.append("message_exceed_max_chars")
+    if _FORBIDDEN.search(text):
+        errors.append("message_invalid_characters")
+    return errors
+
+
+def is_uuid(value) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        return str(uuid.UUID(value)) == value.lower()
+    except ValueError:
+        return False
+
+
+def parse_limit(value) -> int:
+    """The page size from a query string; raises ValueError for anything but 1..MAX_LIMIT."""
+    if value is None or value == "":
+        return DEFAULT_LIMIT
+    if isinstance(value, bool):
+        raise ValueError(value)
+    limit = int(value)
+    if not 1 <= limit <= MAX_LIMIT:
+        raise ValueError(value)
+    return limit
+
+
+def is_idempotency_key(value: str) -> bool:
+    return bool(_IDEMPOTENCY_KEY.fullmatch(value))
