@@ -3,6 +3,7 @@
 ERROR_TEXT = {
     "message_blank": "Write a message before sending.",
     "message_exceed_max_chars": "A message can be at most 1024 characters.",
+    "message_invalid": "A message must be text.",
     "message_invalid_characters": "The message contains characters that cannot be sent.",
     "message_group_uuid_blank": "This conversation link is not complete.",
     "message_group_uuid_invalid": "This conversation link is not valid.",
@@ -17,7 +18,9 @@ ERROR_TEXT = {
 UNKNOWN_ERROR_TEXT = "The message could not be sent."
 
 # Codes about the text go next to the text box; the rest above the whole form.
-MESSAGE_FIELD_CODES = frozenset({"message_blank", "message_exceed_max_chars", "message_invalid_characters"})
+MESSAGE_FIELD_CODES = frozenset(
+    {"message_blank", "message_invalid", "message_exceed_max_chars", "message_invalid_characters"}
+)
 
 
 def error_text(code: str) -> str:

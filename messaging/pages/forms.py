@@ -5,8 +5,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
 from messaging.pages.error_text import MESSAGE_FIELD_CODES, error_text
+from messaging.validation import MAX_MESSAGE_CHARS
 
-MESSAGE_MAX_CHARS = 1024
 FRESH_KEY_CODES = frozenset({"idempotency_key_reused", "idempotency_key_invalid"})
 
 
@@ -31,10 +31,14 @@ class MessageForm(forms.Form):
         label="Message",
         required=False,  # blank, too long and bad characters are the service's rules
         strip=False,
-        widget=forms.Textarea(attrs={"rows": 3, "data-max-chars": MESSAGE_MAX_CHARS}),
+        widget=forms.Textarea(attrs={"rows": 3, "data-max-chars": MAX_MESSAGE_CHARS}),
     )
     # One key per rendered form: a resubmitted POST (refresh, double click) sends only once.
     idempotency_key = forms.CharField(required=False, widget=forms.HiddenInput, initial=new_idempotency_key)
+
+    def clean_message(self):
+        # Browsers post a textarea's line breaks as CRLF, the script sends LF: store them the same either way.
+        return self.cleaned_data["message"].replace("\r\n", "\n")
 
     def add_error_codes(self, codes: list[str]) -> None:
         for code in codes:

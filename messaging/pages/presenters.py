@@ -9,6 +9,7 @@ from django.utils.timesince import timesince
 from messaging.store.models import Message, MessageGroup, UserRef
 
 JUST_NOW = timedelta(minutes=1)
+SEND_URL = "/api/messages"  # the JSON API the page's script sends through
 
 
 def parse_time(iso: str) -> datetime:

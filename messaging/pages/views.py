@@ -6,24 +6,28 @@ from django.views.decorators.http import require_GET, require_http_methods
 from messaging import services
 from messaging.errors import NotFound, ValidationFailed
 from messaging.pages import presenters
-from messaging.pages.error_text import ERROR_TEXT, error_text
-from messaging.pages.forms import MESSAGE_MAX_CHARS, MessageForm, PeopleSearchForm
+from messaging.pages.error_text import ERROR_TEXT, UNKNOWN_ERROR_TEXT, error_text
+from messaging.pages.forms import MessageForm, PeopleSearchForm
 from messaging.pages.problems import bad_link_page, not_found_page, store_unavailable_as_page
+from messaging.store.models import UserRef
+from messaging.validation import MAX_LIMIT, MAX_MESSAGE_CHARS
 
 UNPROCESSABLE = 422  # a form sent back with its errors
 
 
 def form_context(form: MessageForm) -> dict:
-    return {"form": form, "max_chars": MESSAGE_MAX_CHARS, "error_text": ERROR_TEXT}
+    # The page's script shows the API's error codes with the same words as the server does.
+    error_text_json = {"codes": ERROR_TEXT, "unknown": UNKNOWN_ERROR_TEXT}
+    return {"form": form, "max_chars": MAX_MESSAGE_CHARS, "error_text": error_text_json}
 
 
-def send_from_form(request, form: MessageForm, **recipient):
+def send_from_form(sender, form: MessageForm, **recipient):
     """Send the form's message to `handle=` or `message_group_uuid=`; None, with errors on the form, if refused."""
     if not form.is_valid():
         return None
     try:
         return services.send_message(
-            request.user, form.cleaned_data["message"],
+            sender, form.cleaned_data["message"],
             idempotency_key=form.cleaned_data["idempotency_key"] or None, **recipient,
         )
     except ValidationFailed as failure:
@@ -31,18 +35,33 @@ def send_from_form(request, form: MessageForm, **recipient):
         return None
 
 
+def conversation_partner(user, message_group_uuid: str, messages) -> UserRef | None:
+    """The other member: from the messages shown, else from the user's newest conversations.
+
+    The services have no "this conversation, as the user sees it" read, so when only the viewer wrote
+    the shown messages (a conversation they just started) the name comes from their conversation list.
+    """
+    partner = presenters.other_member(messages, str(user.uuid))
+    if partner is None:
+        groups = services.list_message_groups(user, limit=MAX_LIMIT).items
+        partner = next((group.other for group in groups if group.uuid == message_group_uuid), None)
+    return partner
+
+
 @require_GET
 @login_required
 @store_unavailable_as_page
 def conversations(request):
+    before = request.GET.get("before") or None
     try:
-        page = services.list_message_groups(request.user, before=request.GET.get("before"))
+        page = services.list_message_groups(request.user, before=before)
     except ValidationFailed as failure:
         return bad_link_page(request, error_text(failure.codes[0]))
     return render(request, "pages/conversations.html", {
         "conversations": presenters.conversation_rows(page.items),
         "older_cursor": page.next_cursor,
-        "is_older_page": "before" in request.GET,
+        "is_older_page": before is not None,
+        "nav": "messages",
     })
 
 
@@ -55,7 +74,7 @@ def conversation(request, message_group_uuid):
     if request.method == "POST":
         form = MessageForm(request.POST)
         try:
-            if send_from_form(request, form, message_group_uuid=group_uuid):
+            if send_from_form(request.user, form, message_group_uuid=group_uuid):
                 return redirect("pages:conversation", group_uuid)
         except NotFound:
             return not_found_page(request)
@@ -63,7 +82,7 @@ def conversation(request, message_group_uuid):
         before = None  # the form comes back with the newest messages above it
     else:
         form = MessageForm()
-        before = request.GET.get("before")
+        before = request.GET.get("before") or None
 
     try:
         page = services.list_messages(request.user, group_uuid, before=before)
@@ -77,12 +96,14 @@ def conversation(request, message_group_uuid):
     return render(request, "pages/conversation.html", {
         **form_context(form),
         "message_group_uuid": group_uuid,
-        "other": presenters.other_member(page.items, viewer_uuid),
+        "other": conversation_partner(request.user, group_uuid, page.items),
         "messages": presenters.message_rows(page.items, viewer_uuid),
         "older_cursor": page.next_cursor,
         "is_older_page": is_older_page,
-        # Only the newest page grows with new messages; older pages stay still.
+        # Only the newest page grows with new messages; older pages stay still and send by plain POST.
         "poll_url": None if is_older_page else presenters.poll_url(group_uuid, page.newest_cursor),
+        "send_url": None if is_older_page else presenters.SEND_URL,
+        "nav": "messages",
     }, status=status)
 
 
@@ -97,13 +118,14 @@ def new_message(request, handle):
     status = 200
     if request.method == "POST":
         form = MessageForm(request.POST)
-        message = send_from_form(request, form, handle=recipient.handle)
+        message = send_from_form(request.user, form, handle=recipient.handle)
         if message:
             return redirect("pages:conversation", message.message_group_uuid)
         status = UNPROCESSABLE
     else:
         form = MessageForm()
-    return render(request, "pages/new_message.html", {**form_context(form), "recipient": recipient}, status=status)
+    context = {**form_context(form), "recipient": recipient, "nav": "people"}
+    return render(request, "pages/new_message.html", context, status=status)
 
 
 @require_GET
@@ -112,4 +134,4 @@ def people(request):
     form = PeopleSearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""
     found = services.search_users(query) if query else []
-    return render(request, "pages/people.html", {"form": form, "query": query, "people": found})
+    return render(request, "pages/people.html", {"form": form, "query": query, "people": found, "nav": "people"})

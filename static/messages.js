@@ -1,0 +1,200 @@
+// Progressive enhancement of the message pages: a live count of the characters left, new
+// messages by polling the JSON API, and sending without a page reload. Every page works
+// without this script; user text is only ever set with textContent, never parsed as HTML.
+(function () {
+  "use strict";
+
+  const POLL_INTERVAL_MS = 3000;
+  const MAX_POLL_INTERVAL_MS = 60000;
+  const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+  // Code points, as the server counts them (an emoji is one character, not two).
+  function characterCount(text) {
+    return Array.from(text).length;
+  }
+
+  function plural(count, word) {
+    return count + " " + word + (count === 1 ? "" : "s");
+  }
+
+  function setUpCounter(textarea, counter) {
+    const max = Number(textarea.dataset.maxChars);
+    function update() {
+      const left = max - characterCount(textarea.value);
+      counter.textContent = left >= 0 ? plural(left, "character") + " left" : plural(-left, "character") + " too many";
+      counter.classList.toggle("over", left < 0);
+    }
+    textarea.addEventListener("input", update);
+    update();
+  }
+
+  // The same "24 Nov 2026, 12:30" (UTC) the server renders.
+  function formatTime(iso) {
+    const date = new Date(iso);
+    const pad = (n) => String(n).padStart(2, "0");
+    return date.getUTCDate() + " " + MONTHS[date.getUTCMonth()] + " " + date.getUTCFullYear() + ", " +
+      pad(date.getUTCHours()) + ":" + pad(date.getUTCMinutes());
+  }
+
+  // The URL of an RFC 8288 `Link: <url>; rel="next"` header, or null.
+  function nextLink(header) {
+    const match = header && header.match(/<([^>]*)>\s*;[^,]*\brel="?next"?/);
+    return match ? match[1] : null;
+  }
+
+  function newIdempotencyKey() {
+    if (window.crypto.randomUUID) {
+      return window.crypto.randomUUID();
+    }
+    // randomUUID needs a secure context; getRandomValues does not.
+    const bytes = window.crypto.getRandomValues(new Uint8Array(16));
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+    return hex.slice(0, 8) + "-" + hex.slice(8, 12) + "-" + hex.slice(12, 16) + "-" + hex.slice(16, 20) + "-" + hex.slice(20);
+  }
+
+  // Put a message from the API ({uuid, display_name, handle, message, created_at}) into the
+  // list once, in time order, and keep the newest in view if the reader was already there.
+  function messageRenderer(list, template) {
+    const viewerHandle = list.dataset.viewerHandle.toLowerCase();
+    return function render(item) {
+      const known = Array.from(list.children).some((li) => li.dataset.uuid === item.uuid);
+      if (known) {
+        return;
+      }
+      const node = template.content.firstElementChild.cloneNode(true);
+      node.dataset.uuid = item.uuid;
+      node.classList.toggle("mine", item.handle.toLowerCase() === viewerHandle);
+      node.querySelector(".name").textContent = item.display_name;
+      node.querySelector(".handle").textContent = "@" + item.handle;
+      const time = node.querySelector("time");
+      time.dateTime = item.created_at;
+      time.textContent = formatTime(item.created_at);
+      node.querySelector(".text").textContent = item.message;
+
+      const wasAtBottom = window.innerHeight + window.scrollY >= document.body.scrollHeight - 80;
+      // ISO times in one format sort as strings.
+      const later = Array.from(list.children).find((li) => li.querySelector("time").dateTime > item.created_at);
+      list.insertBefore(node, later || null);
+      if (wasAtBottom) {
+        node.scrollIntoView({block: "nearest"});
+      }
+    };
+  }
+
+  function retryDelay(response, delay) {
+    const retryAfter = Number(response && response.headers.get("Retry-After"));
+    const backedOff = Math.min(delay * 2, MAX_POLL_INTERVAL_MS);
+    return retryAfter > 0 ? Math.max(retryAfter * 1000, backedOff) : backedOff;
+  }
+
+  // Ask for messages after the newest one shown; the API's Link header says where to ask next.
+  function startPolling(list, render) {
+    let url = list.dataset.pollUrl;
+    let delay = POLL_INTERVAL_MS;
+    async function poll() {
+      try {
+        const response = await fetch(url, {headers: {Accept: "application/json"}, credentials: "same-origin"});
+        if (response.ok) {
+          (await response.json()).forEach(render);
+          url = nextLink(response.headers.get("Link")) || url;
+          delay = POLL_INTERVAL_MS;
+        } else {
+          delay = retryDelay(response, delay);
+        }
+      } catch (error) {
+        delay = retryDelay(null, delay);
+      }
+      window.setTimeout(poll, delay);
+    }
+    window.setTimeout(poll, delay);
+  }
+
+  function showErrors(form, texts) {
+    const list = form.querySelector(".errors");
+    list.replaceChildren(...texts.map((text) => {
+      const li = document.createElement("li");
+      li.textContent = text;
+      return li;
+    }));
+    list.hidden = texts.length === 0;
+    if (texts.length > 0) {
+      form.elements.message.setAttribute("aria-invalid", "true");
+    } else {
+      form.elements.message.removeAttribute("aria-invalid");
+    }
+  }
+
+  function setUpSending(form, render, errorText) {
+    const textarea = form.elements.message;
+    const keyInput = form.elements.idempotency_key;
+    const button = form.querySelector("button[type=submit]");
+
+    form.addEventListener("submit", async function (event) {
+      event.preventDefault();
+      button.disabled = true;
+      try {
+        const response = await fetch(form.dataset.sendUrl, {
+          method: "POST",
+          credentials: "same-origin",
+          headers: {
+            "Content-Type": "application/json",
+            Accept: "application/json",
+            "X-CSRFToken": form.elements.csrfmiddlewaretoken.value,
+            "Idempotency-Key": keyInput.value,
+          },
+          body: JSON.stringify({message: textarea.value, message_group_uuid: form.dataset.messageGroupUuid}),
+        });
+        if (response.ok) {
+          render(await response.json());
+          showErrors(form, []);
+          textarea.value = "";
+          textarea.dispatchEvent(new Event("input"));
+          keyInput.value = newIdempotencyKey();
+        } else if (response.status === 422) {
+          const codes = await response.json();
+          showErrors(form, codes.map((code) => errorText.codes[code] || errorText.unknown));
+          if (codes.includes("idempotency_key_reused") || codes.includes("idempotency_key_invalid")) {
+            keyInput.value = newIdempotencyKey();
+          }
+        } else {
+          showErrors(form, [errorText.unknown + " Please try again."]);
+        }
+      } catch (error) {
+        showErrors(form, [errorText.unknown + " Check your connection and try again."]);
+      } finally {
+        button.disabled = false;
+        textarea.focus();
+      }
+    });
+
+    // Ctrl+Enter (Cmd+Enter on a Mac) sends; Enter alone is a new line.
+    textarea.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+        event.preventDefault();
+        form.requestSubmit();
+      }
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    const form = document.getElementById("send-form");
+    if (form) {
+      setUpCounter(form.elements.message, document.getElementById("message-counter"));
+    }
+    const list = document.getElementById("messages");
+    if (!list || !list.dataset.pollUrl) {
+      return;
+    }
+    const render = messageRenderer(list, document.getElementById("message-template"));
+    startPolling(list, render);
+    if (form && form.dataset.sendUrl) {
+      const errorText = JSON.parse(document.getElementById("error-text").textContent);
+      setUpSending(form, render, errorText);
+      if (!form.querySelector(".errors li")) {
+        form.scrollIntoView({block: "end"});
+      }
+    }
+  });
+})();
