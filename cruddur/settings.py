@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "corsheaders",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "users",
     "messaging",
 ]
@@ -150,6 +151,8 @@ FRONTEND_URL = env_str("FRONTEND_URL", "http://localhost:3000")
 BACKEND_URL = env_str("BACKEND_URL", "http://localhost:8000")
 CORS_ALLOWED_ORIGINS = [url.rstrip("/") for url in (FRONTEND_URL, BACKEND_URL)]
 CORS_URLS_REGEX = r"^/api/.*$"
+# The client reads the next page from `Link` and backs off by `Retry-After`.
+CORS_EXPOSE_HEADERS = ["Link", "Retry-After"]
 
 # DynamoDB: unset AWS_ENDPOINT_URL means real AWS.
 AWS_ENDPOINT_URL = env_str("AWS_ENDPOINT_URL")
@@ -169,6 +172,50 @@ COGNITO_CLIENT_ID = env_str("AWS_COGNITO_USER_POOL_CLIENT_ID")
 COGNITO_REGION = env_str("AWS_COGNITO_REGION", AWS_DEFAULT_REGION)
 COGNITO_JWKS_TIMEOUT = env_float("COGNITO_JWKS_TIMEOUT", 3.0)
 LOCAL_TOKEN_LIFETIME_SECONDS = env_int("LOCAL_TOKEN_LIFETIME_SECONDS", 3600)
+# Where the pool's signing keys are; unset means Cognito's own JWKS address for the pool.
+COGNITO_JWKS_URL = env_str("COGNITO_JWKS_URL")
+
+# REST API (DRF). Throttle counters live in the default cache: give several web processes a
+# shared cache (e.g. Redis) or each process counts on its own.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "cruddur.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["cruddur.api_parsers.BoundedJSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "cruddur.throttling.ClientIPRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "ip": env_str("API_THROTTLE_IP", "1200/min"),
+        "user": env_str("API_THROTTLE_USER", "600/min"),
+        "auth_token": env_str("API_THROTTLE_AUTH_TOKEN", "20/min"),
+    },
+    # Proxies in front of the app (load balancer): they append to X-Forwarded-For.
+    "NUM_PROXIES": env_int("API_NUM_PROXIES", 0) or None,
+    "EXCEPTION_HANDLER": "cruddur.api_errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Cruddur direct messaging API",
+    "DESCRIPTION": (
+        "The old Cruddur client's contract: bare JSON arrays, 200 on POST /api/messages, "
+        "422 with a JSON array of error codes. Authenticate with `Authorization: Bearer <token>` "
+        "(a Cognito access or id token, or a local token from POST /api/auth/token) or a session."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    # No CDN: Swagger UI's files come from drf-spectacular-sidecar through static files.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
 
 LOGGING = {
     "version": 1,

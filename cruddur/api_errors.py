@@ -1,0 +1,99 @@
+"""Every error under /api/ is JSON: DRF's exception handler plus Django's error handlers.
+
+Validation errors keep the old backend's shape: HTTP 422 with a bare JSON array of error codes.
+Everything else is `{"detail": "..."}` with the matching status.
+"""
+import logging
+
+from django.core.exceptions import RequestDataTooBig
+from django.http import JsonResponse
+from django.views import defaults
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from cruddur.api_exceptions import ServiceUnavailable
+from messaging.errors import NotFound, StoreUnavailable, ValidationFailed
+from messaging.store.errors import StoreConflict
+
+logger = logging.getLogger(__name__)
+
+API_PREFIX = "/api/"
+UNPROCESSABLE = 422
+
+
+def validation_codes(exc: exceptions.ValidationError) -> list[str]:
+    """Flatten DRF field errors into codes like the old backend's: `<field>_<code>`."""
+    codes = exc.get_codes()
+    if isinstance(codes, dict):
+        flat = []
+        for field, field_codes in codes.items():
+            prefix = "body" if field == "non_field_errors" else field
+            flat.extend(f"{prefix}_{code}" for code in _flatten(field_codes))
+        return flat
+    return [f"body_{code}" for code in _flatten(codes)]
+
+
+def _flatten(codes) -> list[str]:
+    if isinstance(codes, str):
+        return [codes]
+    if isinstance(codes, dict):
+        return [code for value in codes.values() for code in _flatten(value)]
+    return [code for value in codes for code in _flatten(value)]
+
+
+def _unavailable(detail: str, retry_after: int) -> Response:
+    return Response({"detail": detail}, status=503, headers={"Retry-After": str(retry_after)})
+
+
+def exception_handler(exc, context):
+    """DRF's EXCEPTION_HANDLER: the messaging errors and the old client's 422 shape."""
+    if isinstance(exc, ValidationFailed):
+        return Response(exc.codes, status=UNPROCESSABLE)
+    if isinstance(exc, exceptions.ParseError):
+        return Response(["body_not_json"], status=UNPROCESSABLE)
+    if isinstance(exc, exceptions.ValidationError):
+        return Response(validation_codes(exc), status=UNPROCESSABLE)
+    if isinstance(exc, StoreUnavailable):
+        logger.warning("DynamoDB unavailable: %s", exc)
+        return _unavailable("Messages are temporarily unavailable, try again later.", exc.retry_after)
+    if isinstance(exc, StoreConflict):
+        logger.warning("Store write kept losing races: %s", exc)
+        return _unavailable("The conversation is busy, try again.", 1)
+    if isinstance(exc, ServiceUnavailable):
+        return _unavailable(str(exc.detail), exc.retry_after)
+    if isinstance(exc, NotFound):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, RequestDataTooBig):
+        return Response({"detail": "Request body too large."}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+    return drf_exception_handler(exc, context)
+
+
+# Django's error handlers (handler400/403/404/500): JSON under /api/, the stock pages elsewhere.
+
+def _is_api(request) -> bool:
+    return request.path.startswith(API_PREFIX)
+
+
+def bad_request(request, exception):
+    if _is_api(request):
+        return JsonResponse({"detail": "Bad request."}, status=400)
+    return defaults.bad_request(request, exception)
+
+
+def permission_denied(request, exception):
+    if _is_api(request):
+        return JsonResponse({"detail": "Permission denied."}, status=403)
+    return defaults.permission_denied(request, exception)
+
+
+def page_not_found(request, exception):
+    if _is_api(request):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    if _is_api(request):
+        return JsonResponse({"detail": "Internal server error."}, status=500)
+    return defaults.server_error(request)

@@ -1,0 +1,1 @@
+"""The messaging REST API (DRF): the old Cruddur client's contract."""

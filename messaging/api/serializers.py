@@ -1,0 +1,58 @@
+"""The old client's JSON shapes, read from the store's dataclasses.
+
+Times are passed through as stored (UTC ISO 8601 with microseconds and `+00:00`), byte for byte.
+"""
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+
+@extend_schema_field(OpenApiTypes.DATETIME)
+class StoredTimeField(serializers.CharField):
+    """A stored timestamp string, unchanged."""
+
+
+class MessageGroupSerializer(serializers.Serializer):
+    """A conversation as one member sees it: the other member and the last message."""
+
+    uuid = serializers.UUIDField(help_text="The message group (conversation).")
+    display_name = serializers.CharField(source="other.display_name", help_text="The other member's name.")
+    handle = serializers.CharField(source="other.handle", help_text="The other member's handle.")
+    message = serializers.CharField(source="last_message", help_text="The last message's text.")
+    created_at = StoredTimeField(source="last_message_at", help_text="When the last message was sent.")
+
+
+class MessageSerializer(serializers.Serializer):
+    uuid = serializers.UUIDField(help_text="The message.")
+    display_name = serializers.CharField(source="sender.display_name", help_text="The sender's name.")
+    handle = serializers.CharField(source="sender.handle", help_text="The sender's handle.")
+    message = serializers.CharField(source="text")
+    created_at = StoredTimeField()
+
+
+class _ConversationRef(serializers.Serializer):
+    message_group_uuid = serializers.UUIDField(help_text="The conversation the message went into.")
+
+
+class SentMessageSerializer(_ConversationRef, MessageSerializer):
+    """The answer to a send: the message plus its conversation (first base's fields come first)."""
+
+
+class SendMessageSerializer(serializers.Serializer):
+    """The old client's body: `{message, handle}` or `{message, message_group_uuid}`.
+
+    Only the JSON types are checked here; the messaging service validates the values, so every
+    field accepts blank and null and the service answers with the old backend's error codes.
+    """
+
+    message = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, trim_whitespace=False,
+        help_text="The text, at most 1024 characters.",
+    )
+    handle = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True,
+        help_text="Start or continue the conversation with this user.",
+    )
+    message_group_uuid = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, help_text="Continue this conversation.",
+    )

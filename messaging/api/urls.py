@@ -1,0 +1,10 @@
+from rest_framework.routers import SimpleRouter
+
+from messaging.api.viewsets import MessageGroupViewSet, MessageViewSet
+
+# The old client's paths have no trailing slash.
+router = SimpleRouter(trailing_slash=False)
+router.register("message_groups", MessageGroupViewSet, basename="message-group")
+router.register("messages", MessageViewSet, basename="message")
+
+urlpatterns = router.urls

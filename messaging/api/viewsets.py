@@ -1,0 +1,114 @@
+"""Thin viewsets: parse the request, call the messaging services, serialize the dataclasses."""
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import viewsets
+from rest_framework.response import Response
+
+from cruddur.api_schema import (
+    AUTHENTICATED_ERRORS,
+    NOT_FOUND,
+    RETRY_AFTER,
+    TOO_LARGE,
+    UNAVAILABLE,
+    UNSUPPORTED_MEDIA,
+    validation_errors,
+)
+from messaging import services
+from messaging.api.pagination import PAGE_PARAMETERS, page_response
+from messaging.api.serializers import (
+    MessageGroupSerializer,
+    MessageSerializer,
+    SendMessageSerializer,
+    SentMessageSerializer,
+)
+
+PAGE_CODES = ["limit_invalid", "cursor_invalid"]
+SEND_CODES = [
+    "message_blank", "message_exceed_max_chars", "message_invalid_characters", "message_invalid",
+    "message_group_uuid_blank", "message_group_uuid_invalid", "user_reciever_handle_blank",
+    "user_reciever_handle_not_found", "handle_invalid", "message_to_self", "idempotency_key_invalid",
+    "idempotency_key_reused", "body_not_json", "body_invalid",
+]
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER,
+    description="Makes a retry safe: a resend with the same key returns the first result.",
+)
+
+
+def _page_query(request) -> dict:
+    # Raw query-string values: the service validates them and answers with error codes.
+    return {name: request.query_params.get(name) for name in ("limit", "before", "after")}
+
+
+class MessageGroupViewSet(viewsets.ViewSet):
+    @extend_schema(
+        operation_id="message_groups_list",
+        summary="My conversations, newest first",
+        parameters=[*PAGE_PARAMETERS, RETRY_AFTER],
+        responses={
+            200: MessageGroupSerializer(many=True),
+            422: validation_errors(PAGE_CODES),
+            503: UNAVAILABLE,
+            **AUTHENTICATED_ERRORS,
+        },
+    )
+    def list(self, request):
+        page = services.list_message_groups(request.user, **_page_query(request))
+        return page_response(request, page, MessageGroupSerializer)
+
+
+class MessageViewSet(viewsets.ViewSet):
+    lookup_field = "message_group_uuid"
+    lookup_value_regex = "[^/]+"  # the service answers a malformed uuid with its error code
+
+    @extend_schema(
+        operation_id="messages_list",
+        summary="Messages of a conversation, oldest first",
+        description="The newest page by default; `before` pages back, `after` polls for new messages. "
+        "404 unless the caller is a member.",
+        parameters=[
+            OpenApiParameter("message_group_uuid", OpenApiTypes.UUID, OpenApiParameter.PATH),
+            *PAGE_PARAMETERS,
+            RETRY_AFTER,
+        ],
+        responses={
+            200: MessageSerializer(many=True),
+            404: NOT_FOUND,
+            422: validation_errors(["message_group_uuid_invalid", *PAGE_CODES]),
+            503: UNAVAILABLE,
+            **AUTHENTICATED_ERRORS,
+        },
+    )
+    def retrieve(self, request, message_group_uuid):
+        page = services.list_messages(request.user, message_group_uuid, **_page_query(request))
+        return page_response(request, page, MessageSerializer)
+
+    @extend_schema(
+        operation_id="messages_create",
+        summary="Send a message",
+        description="`{message, handle}` starts or continues the conversation with `handle`; "
+        "`{message, message_group_uuid}` continues one (404 unless the caller is a member). "
+        "Answers 200, as the old client expects.",
+        request=SendMessageSerializer,
+        parameters=[IDEMPOTENCY_KEY, RETRY_AFTER],
+        responses={
+            200: SentMessageSerializer,
+            404: NOT_FOUND,
+            413: TOO_LARGE,
+            415: UNSUPPORTED_MEDIA,
+            422: validation_errors(SEND_CODES),
+            503: UNAVAILABLE,
+            **AUTHENTICATED_ERRORS,
+        },
+    )
+    def create(self, request):
+        body = SendMessageSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        message = services.send_message(
+            request.user,
+            body.validated_data.get("message"),
+            handle=body.validated_data.get("handle"),
+            message_group_uuid=body.validated_data.get("message_group_uuid"),
+            idempotency_key=request.headers.get("Idempotency-Key"),
+        )
+        return Response(SentMessageSerializer(message).data)
