@@ -41,7 +41,7 @@ class IssuedToken:
 
 def _local_signing_key() -> bytes:
     # Derived, not SECRET_KEY itself, so a token key can never be replayed as another HMAC.
-    return salted_hmac("cruddur.authentication.local-token", "signing-key").digest()
+    return salted_hmac("cruddur.authentication.local-token", "signing-key", algorithm="sha256").digest()
 
 
 def issue_local_token(user) -> IssuedToken:
@@ -94,8 +94,9 @@ def _verify_cognito(token: str, header: dict, issuer: str) -> dict:
         raise _invalid(f"algorithm {header.get('alg')!r} is not allowed")
     try:
         signing_key = cognito_jwks_client().get_signing_key_from_jwt(token)
-    except jwt.PyJWKClientConnectionError as error:
-        logger.warning("Cognito JWKS unreachable: %s", error)
+    except (jwt.PyJWKClientConnectionError, jwt.PyJWKSetError, ValueError) as error:
+        # The key set cannot be had (unreachable, or not a key set): our problem, not the token's.
+        logger.warning("Cognito JWKS unusable: %s", error)
         raise ServiceUnavailable("Cannot verify tokens right now, try again later.", retry_after=5) from error
     except jwt.PyJWKClientError as error:
         raise _invalid(str(error)) from error
