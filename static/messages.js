@@ -8,9 +8,10 @@
   const MAX_POLL_INTERVAL_MS = 60000;
   const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
-  // Code points, as the server counts them (an emoji is one character, not two).
+  // Grapheme clusters, as the server counts them: an emoji with modifiers is one character.
+  const graphemes = window.Intl && Intl.Segmenter ? new Intl.Segmenter(undefined, {granularity: "grapheme"}) : null;
   function characterCount(text) {
-    return Array.from(text).length;
+    return graphemes ? Array.from(graphemes.segment(text)).length : Array.from(text).length;
   }
 
   function plural(count, word) {

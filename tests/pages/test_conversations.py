@@ -1,0 +1,83 @@
+"""/messages: my conversations, newest first."""
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from messaging import services
+from messaging.pages.presenters import time_ago
+from users.models import User
+
+
+def conversation_names(html: str) -> list[str]:
+    link = r'<a class="conversation-link"[^>]*>\s*<span class="who">\s*<span class="name">(.*?)</span>'
+    return re.findall(link, html)
+
+
+def test_lists_conversations_newest_first_with_name_handle_last_message_and_age(
+    app_ddb, andrew_client, andrew, bayko, londo
+):
+    with_bayko = services.send_message(andrew, "Hello Bayko", handle="bayko")
+    with_londo = services.send_message(londo, "Ambassador Mollari here", handle="andrewbrown")
+    services.send_message(bayko, "Latest from Bayko", message_group_uuid=with_bayko.message_group_uuid)
+
+    response = andrew_client.get("/messages")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert conversation_names(html) == ["Andrew Bayko", "Londo Mollari"]
+    assert f'href="/messages/{with_bayko.message_group_uuid}"' in html
+    assert f'href="/messages/{with_londo.message_group_uuid}"' in html
+    assert '<span class="handle">@bayko</span>' in html
+    assert '<span class="handle">@londo</span>' in html
+    assert '<span class="last-message">Latest from Bayko</span>' in html
+    assert "Hello Bayko" not in html  # only the last message of each
+    assert html.count(">just now</time>") == 2
+
+
+def test_no_conversations_yet_points_to_find_people(app_ddb, andrew_client):
+    html = andrew_client.get("/messages").content.decode()
+    assert "No conversations yet" in html
+    assert 'href="/people"' in html
+
+
+def test_older_conversations_page_by_page(app_ddb, andrew_client, andrew):
+    for number in range(21):
+        User.objects.create_user(f"friend{number}", f"friend{number}@example.com", "x", display_name=f"Friend {number}")
+        services.send_message(andrew, f"Hello friend {number}", handle=f"friend{number}")
+
+    first = andrew_client.get("/messages").content.decode()
+    assert conversation_names(first) == [f"Friend {n}" for n in range(20, 0, -1)]
+    older_link = re.search(r'<a href="(\?before=[^"]+)">Older conversations</a>', first).group(1)
+
+    older = andrew_client.get("/messages" + older_link).content.decode()
+    assert conversation_names(older) == ["Friend 0"]
+    assert "Older conversations" not in older
+    assert '<a href="/messages">Newest conversations</a>' in older
+
+
+def test_user_text_in_the_list_is_escaped(app_ddb, andrew_client, andrew, bayko):
+    services.send_message(bayko, "<script>alert(1)</script>", handle="andrewbrown")
+    html = andrew_client.get("/messages").content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script>alert(1)" not in html
+
+
+def test_a_bad_page_link_is_a_400_page(app_ddb, andrew_client):
+    response = andrew_client.get("/messages?before=not-a-cursor")
+    assert response.status_code == 400
+    assert "This link is not valid" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("age", "text"),
+    [
+        (timedelta(seconds=20), "just now"),
+        (timedelta(minutes=5, seconds=10), "5 minutes ago"),
+        (timedelta(hours=3, minutes=59), "3 hours ago"),
+        (timedelta(days=1, hours=2), "1 day ago"),
+        (timedelta(days=400), "1 year ago"),
+    ],
+)
+def test_how_long_ago_reads_naturally(age, text):
+    now = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+    assert time_ago(now - age, now).replace("\N{NO-BREAK SPACE}", " ") == text
