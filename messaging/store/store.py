@@ -112,11 +112,13 @@ class MessageStore:
                      idempotency_key: str | None = None, request_hash: str = "") -> Message:
         """Start a conversation with `recipient`, or continue the one the two already have."""
         deadline = self._deadline()
+        collided_at: str | None = None
         for attempt in itertools.count():
             conversation = self._conversation_between(sender.uuid, recipient.uuid)
             if conversation is not None:
                 return self.send_in_conversation(conversation, sender, text, idempotency_key, request_hash)
-            message = Message(str(uuid.uuid4()), str(uuid.uuid4()), later_than(self.clock(), None), text, sender)
+            created_at = later_than(self.clock(), collided_at)
+            message = Message(str(uuid.uuid4()), str(uuid.uuid4()), created_at, text, sender)
             members = {sender.uuid: recipient, recipient.uuid: sender}  # owner -> the other member
             started = Conversation(message.message_group_uuid, (sender, recipient), message.created_at,
                                    {m: message.created_at for m in members})
@@ -138,6 +140,7 @@ class MessageStore:
                 if replayed is not None:
                     return replayed
             # Lost the race to start this conversation, or a time collided: look again.
+            collided_at = created_at
             self._pause(attempt, deadline)
 
     def send_in_conversation(self, conversation: Conversation, sender: UserRef, text: str,

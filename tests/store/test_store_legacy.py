@@ -1,0 +1,69 @@
+"""A table the old backend wrote: random group uuids, two group items, no conversation/pair items."""
+import uuid
+
+from messaging.store import items
+from messaging.store.models import Message
+from messaging.store.store import MessageStore
+from tests.store.conftest import ANDREW, BAYKO, LONDO
+
+
+def write_old_backend_conversation(store: MessageStore, a, b, texts, start="2025-06-01T10:00:00.000000+00:00"):
+    """Exactly what the old Flask backend's create_message_group/create_message wrote."""
+    group = str(uuid.uuid4())
+    times = [start[:17] + f"{n:02d}" + start[19:] for n in range(len(texts))]
+    for text, at, sender in zip(texts, times, [a, b] * len(texts), strict=False):
+        store.client.put_item(TableName=store.table_name,
+                              Item=items.message_item(Message(group, str(uuid.uuid4()), at, text, sender)))
+    for owner, other in ((a, b), (b, a)):
+        store.client.put_item(TableName=store.table_name,
+                              Item=items.group_item(owner.uuid, times[-1], group, other, texts[-1]))
+    return group
+
+
+def old_table(store: MessageStore) -> MessageStore:
+    store.client.delete_item(TableName=store.table_name, Key=items.BACKFILL_MARK_KEY)
+    return MessageStore(store.client, store.table_name, clock=store.clock)
+
+
+def test_old_conversations_are_listed_read_and_continued(store):
+    store = old_table(store)
+    group = write_old_backend_conversation(store, ANDREW, BAYKO, ["hi", "hello", "bye"])
+
+    [listed] = store.list_groups(ANDREW.uuid, 10).items
+    assert (listed.uuid, listed.other.handle, listed.last_message) == (group, "bayko", "bye")
+    conversation = store.get_conversation(group)
+    assert conversation.legacy and {m.handle for m in conversation.members} == {"andrewbrown", "bayko"}
+    assert [m.text for m in store.list_messages(group, 10).items] == ["hi", "hello", "bye"]
+
+    reply = store.send_in_conversation(conversation, BAYKO, "back again")
+    assert reply.message_group_uuid == group
+    for owner in (ANDREW, BAYKO):
+        [group_item] = store.list_groups(owner.uuid, 10).items
+        assert (group_item.uuid, group_item.last_message, group_item.last_message_at) == (
+            group, "back again", reply.created_at)
+    assert not store.get_conversation(group).legacy
+
+
+def test_a_first_message_finds_the_old_conversation(store):
+    store = old_table(store)
+    group = write_old_backend_conversation(store, ANDREW, BAYKO, ["hi"])
+    message = store.send_to_user(BAYKO, ANDREW, "again")
+    assert message.message_group_uuid == group
+
+
+def test_backfill_writes_conversation_and_pair_items_and_drops_duplicates(store):
+    store = old_table(store)
+    group = write_old_backend_conversation(store, ANDREW, BAYKO, ["hi", "there"])
+    other = write_old_backend_conversation(store, ANDREW, LONDO, ["x"])
+    # An old race left a second, older group item for Andrew in the first conversation.
+    store.client.put_item(TableName=store.table_name, Item=items.group_item(
+        ANDREW.uuid, "2025-06-01T09:00:00.000000+00:00", group, BAYKO, "stale"))
+
+    report = store.backfill()
+    assert (report.conversations, report.conversations_created, report.pairs_created) == (2, 2, 2)
+    assert report.duplicate_group_items_removed == 1
+    assert [g.uuid for g in store.list_groups(ANDREW.uuid, 10).items] == [group, other]
+    assert store.find_conversation_between(BAYKO.uuid, ANDREW.uuid) == group
+    assert store.is_backfilled()
+    again = store.backfill()
+    assert (again.conversations, again.conversations_created, again.pairs_created) == (2, 0, 0)

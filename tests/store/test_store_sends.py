@@ -1,0 +1,142 @@
+"""The store's writes: item shapes of the old backend, one transaction, re-keying, idempotency."""
+from datetime import UTC, datetime
+
+import pytest
+
+from messaging.store import items
+from messaging.store.errors import IdempotencyKeyReused, InvalidCursor
+from messaging.store.models import UserRef
+from messaging.store.store import MessageStore
+from tests.store.conftest import ANDREW, BAYKO, LONDO
+
+
+def all_items(store: MessageStore) -> list[dict]:
+    found = []
+    for page in store.client.get_paginator("scan").paginate(TableName=store.table_name, ConsistentRead=True):
+        found.extend(page["Items"])
+    return found
+
+
+def group_items(store, owner_uuid):
+    return [i for i in all_items(store) if i["pk"]["S"] == f"GRP#{owner_uuid}"]
+
+
+def test_first_message_writes_old_backend_item_shapes(store):
+    message = store.send_to_user(ANDREW, BAYKO, "Hello Bayko")
+    group = message.message_group_uuid
+    by_pk = {i["pk"]["S"]: i for i in all_items(store) if not i["pk"]["S"].startswith("META#")}
+
+    assert by_pk[f"MSG#{group}"] == {
+        "pk": {"S": f"MSG#{group}"}, "sk": {"S": message.created_at},
+        "message_uuid": {"S": message.uuid}, "message": {"S": "Hello Bayko"},
+        "user_uuid": {"S": ANDREW.uuid}, "user_display_name": {"S": "Andrew Brown"},
+        "user_handle": {"S": "andrewbrown"},
+    }
+    # Each member's group item names the *other* member.
+    assert by_pk[f"GRP#{ANDREW.uuid}"] == {
+        "pk": {"S": f"GRP#{ANDREW.uuid}"}, "sk": {"S": message.created_at},
+        "message_group_uuid": {"S": group}, "message": {"S": "Hello Bayko"},
+        "user_uuid": {"S": BAYKO.uuid}, "user_display_name": {"S": "Andrew Bayko"}, "user_handle": {"S": "bayko"},
+    }
+    assert by_pk[f"GRP#{BAYKO.uuid}"]["user_handle"] == {"S": "andrewbrown"}
+    assert f"CONV#{group}" in by_pk
+    assert "message_group_uuid" not in by_pk[f"CONV#{group}"], "conversation items stay out of the GSI"
+    low, high = sorted((ANDREW.uuid, BAYKO.uuid))
+    assert by_pk[f"PAIR#{low}#{high}"]["conversation_uuid"] == {"S": group}
+
+
+def test_times_are_utc_iso_with_microseconds(store):
+    message = store.send_to_user(ANDREW, BAYKO, "hi")
+    assert len(message.created_at) == len("2026-11-24T12:30:01.123456+00:00")
+    assert message.created_at.endswith("+00:00") and message.created_at[19] == "."
+
+
+def test_a_second_first_message_lands_in_the_same_conversation(store):
+    first = store.send_to_user(ANDREW, BAYKO, "one")
+    second = store.send_to_user(BAYKO, ANDREW, "two")
+    assert second.message_group_uuid == first.message_group_uuid
+    assert [m.text for m in store.list_messages(first.message_group_uuid, 10).items] == ["one", "two"]
+
+
+def test_continuing_rekeys_both_group_items_forward(stepping_store):
+    store = stepping_store
+    first = store.send_to_user(ANDREW, BAYKO, "one")
+    conversation = store.get_conversation(first.message_group_uuid)
+    second = store.send_in_conversation(conversation, BAYKO, "two")
+    assert second.created_at > first.created_at
+    for owner in (ANDREW, BAYKO):
+        [group] = group_items(store, owner.uuid)
+        assert group["sk"]["S"] == second.created_at
+        assert group["message"]["S"] == "two"
+    conversation = store.get_conversation(first.message_group_uuid)
+    assert conversation.last_message_at == second.created_at
+    assert set(conversation.group_sks.values()) == {second.created_at}
+
+
+def test_a_message_never_overwrites_one_at_the_same_microsecond(ddb_backend):
+    client, table = ddb_backend
+    frozen = MessageStore(client, table, clock=lambda: datetime(2026, 1, 1, tzinfo=UTC))
+    first = frozen.send_to_user(ANDREW, BAYKO, "one")
+    conversation = frozen.get_conversation(first.message_group_uuid)
+    second = frozen.send_in_conversation(conversation, ANDREW, "two")
+    assert second.created_at == "2026-01-01T00:00:00.000001+00:00"
+    assert [m.text for m in frozen.list_messages(first.message_group_uuid, 10).items] == ["one", "two"]
+
+
+def test_group_items_of_two_conversations_at_one_instant_do_not_collide(ddb_backend):
+    client, table = ddb_backend
+    frozen = MessageStore(client, table, clock=lambda: datetime(2026, 1, 1, tzinfo=UTC))
+    frozen.send_to_user(ANDREW, BAYKO, "to bayko")
+    frozen.send_to_user(ANDREW, LONDO, "to londo")
+    groups = frozen.list_groups(ANDREW.uuid, 10).items
+    assert {g.other.handle for g in groups} == {"bayko", "londo"}
+
+
+def test_sender_name_change_reaches_the_other_members_group_item(store):
+    first = store.send_to_user(ANDREW, BAYKO, "one")
+    renamed = UserRef(ANDREW.uuid, ANDREW.handle, "Andy B")
+    store.send_in_conversation(store.get_conversation(first.message_group_uuid), renamed, "two")
+    [bayko_group] = store.list_groups(BAYKO.uuid, 10).items
+    assert bayko_group.other.display_name == "Andy B"
+
+
+def test_idempotency_key_returns_the_first_result_and_stores_nothing_new(store):
+    first = store.send_to_user(ANDREW, BAYKO, "once", idempotency_key="k-1", request_hash="h")
+    again = store.send_to_user(ANDREW, BAYKO, "once", idempotency_key="k-1", request_hash="h")
+    assert again == first
+    conversation = store.get_conversation(first.message_group_uuid)
+    cont = store.send_in_conversation(conversation, ANDREW, "twice", idempotency_key="k-2", request_hash="h2")
+    assert store.send_in_conversation(conversation, ANDREW, "twice", idempotency_key="k-2", request_hash="h2") == cont
+    assert [m.text for m in store.list_messages(first.message_group_uuid, 10).items] == ["once", "twice"]
+    with pytest.raises(IdempotencyKeyReused):
+        store.send_in_conversation(conversation, ANDREW, "other text", idempotency_key="k-2", request_hash="h3")
+    assert len(store.list_messages(first.message_group_uuid, 10).items) == 2
+
+
+def test_idempotency_keys_are_per_sender(store):
+    first = store.send_to_user(ANDREW, BAYKO, "a", idempotency_key="same", request_hash="h")
+    other = store.send_to_user(BAYKO, ANDREW, "b", idempotency_key="same", request_hash="h")
+    assert other.uuid != first.uuid
+
+
+def test_receipts_stay_out_of_the_group_index(store):
+    store.send_to_user(ANDREW, BAYKO, "a", idempotency_key="k", request_hash="h")
+    receipts = [i for i in all_items(store) if i["pk"]["S"].startswith("IDEM#")]
+    assert receipts and all("message_group_uuid" not in r for r in receipts)
+    assert all("expires_at" in r for r in receipts)
+
+
+def test_bad_cursor_is_refused(store):
+    with pytest.raises(InvalidCursor):
+        store.list_groups(ANDREW.uuid, 10, before="not-a-cursor!")
+
+
+def test_conversation_item_records_members(store):
+    message = store.send_to_user(ANDREW, BAYKO, "x")
+    conversation = store.get_conversation(message.message_group_uuid)
+    assert {m.uuid for m in conversation.members} == {ANDREW.uuid, BAYKO.uuid}
+    assert conversation.member(LONDO.uuid) is None
+    assert conversation.other_member(ANDREW.uuid) == BAYKO
+    assert not conversation.legacy
+    assert store.get_conversation("00000000-0000-4000-8000-000000000000") is None
+    assert items.conversation_key(message.message_group_uuid)["sk"] == {"S": "CONV"}
