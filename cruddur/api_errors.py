@@ -10,6 +10,7 @@ from django.http import JsonResponse
 from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from cruddur.api_exceptions import ServiceUnavailable
@@ -23,23 +24,25 @@ UNPROCESSABLE = 422
 
 
 def validation_codes(exc: exceptions.ValidationError) -> list[str]:
-    """Flatten DRF field errors into codes like the old backend's: `<field>_<code>`."""
+    """DRF's errors as codes like the old backend's: `<field>_<code>`, or `body_invalid` when the
+    body as a whole is wrong (not a JSON object)."""
     codes = exc.get_codes()
-    if isinstance(codes, dict):
-        flat = []
-        for field, field_codes in codes.items():
-            prefix = "body" if field == "non_field_errors" else field
-            flat.extend(f"{prefix}_{code}" for code in _flatten(field_codes))
-        return flat
-    return [f"body_{code}" for code in _flatten(codes)]
+    if not isinstance(codes, dict):
+        return ["body_invalid"]
+    flat = []
+    for field, field_codes in codes.items():
+        if field == api_settings.NON_FIELD_ERRORS_KEY:
+            flat.append("body_invalid")
+        else:
+            flat.extend(f"{field}_{code}" for code in _flatten(field_codes))
+    return flat
 
 
 def _flatten(codes) -> list[str]:
     if isinstance(codes, str):
         return [codes]
-    if isinstance(codes, dict):
-        return [code for value in codes.values() for code in _flatten(value)]
-    return [code for value in codes for code in _flatten(value)]
+    values = codes.values() if isinstance(codes, dict) else codes
+    return [code for value in values for code in _flatten(value)]
 
 
 def _unavailable(detail: str, retry_after: int) -> Response:
