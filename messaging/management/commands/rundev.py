@@ -7,7 +7,6 @@ from django.core.management.base import BaseCommand, CommandError
 
 from messaging import ddb
 from messaging.ddb_local import DynamoDBLocal, DynamoDBLocalError
-from messaging.demo import ensure_demo_data
 
 
 class Command(BaseCommand):
@@ -41,8 +40,9 @@ class Command(BaseCommand):
         try:
             settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
             call_command("migrate", interactive=False, verbosity=0)
-            for line in ensure_demo_data():
-                self.stdout.write(line)
+            # Both are no-ops once done, so only the first run creates the table and demo data.
+            call_command("ddb", "schema-load", stdout=self.stdout)
+            call_command("ddb", "seed", stdout=self.stdout)
             call_command("runserver", addrport, use_reloader=not noreload)
         finally:
             if local is not None:
