@@ -39,20 +39,9 @@ class SentMessageSerializer(_ConversationRef, MessageSerializer):
 
 
 class SendMessageSerializer(serializers.Serializer):
-    """The old client's body: `{message, handle}` or `{message, message_group_uuid}`.
+    """The old client's body, `{message, handle}` or `{message, message_group_uuid}`: documents the
+    request; the messaging service checks the raw JSON values and answers with error codes."""
 
-    Only the JSON types are checked here; the messaging service validates the values, so every
-    field accepts blank and null and the service answers with the old backend's error codes.
-    """
-
-    message = serializers.CharField(
-        required=False, allow_blank=True, allow_null=True, trim_whitespace=False,
-        help_text="The text, at most 1024 characters.",
-    )
-    handle = serializers.CharField(
-        required=False, allow_blank=True, allow_null=True,
-        help_text="Start or continue the conversation with this user.",
-    )
-    message_group_uuid = serializers.CharField(
-        required=False, allow_blank=True, allow_null=True, help_text="Continue this conversation.",
-    )
+    message = serializers.CharField(help_text="The text, at most 1024 characters.")
+    handle = serializers.CharField(required=False, help_text="Start or continue the conversation with this user.")
+    message_group_uuid = serializers.UUIDField(required=False, help_text="Continue this conversation.")

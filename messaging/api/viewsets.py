@@ -21,12 +21,13 @@ from messaging.api.serializers import (
     SendMessageSerializer,
     SentMessageSerializer,
 )
+from messaging.errors import ValidationFailed
 
 PAGE_CODES = ["limit_invalid", "cursor_invalid"]
 SEND_CODES = [
     "message_blank", "message_exceed_max_chars", "message_invalid_characters", "message_invalid",
     "message_group_uuid_blank", "message_group_uuid_invalid", "user_reciever_handle_blank",
-    "user_reciever_handle_not_found", "handle_invalid", "message_to_self", "idempotency_key_invalid",
+    "user_reciever_handle_not_found", "message_to_self", "idempotency_key_invalid",
     "idempotency_key_reused", "body_not_json", "body_invalid",
 ]
 IDEMPOTENCY_KEY = OpenApiParameter(
@@ -102,13 +103,15 @@ class MessageViewSet(viewsets.ViewSet):
         },
     )
     def create(self, request):
-        body = SendMessageSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = request.data
+        if not isinstance(body, dict):
+            raise ValidationFailed(["body_invalid"])
+        # Raw JSON values: the service checks their types and contents and answers with codes.
         message = services.send_message(
             request.user,
-            body.validated_data.get("message"),
-            handle=body.validated_data.get("handle"),
-            message_group_uuid=body.validated_data.get("message_group_uuid"),
+            body.get("message"),
+            handle=body.get("handle"),
+            message_group_uuid=body.get("message_group_uuid"),
             idempotency_key=request.headers.get("Idempotency-Key"),
         )
         return Response(SentMessageSerializer(message).data)
