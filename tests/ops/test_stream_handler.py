@@ -1,0 +1,147 @@
+"""The stream Lambda on a recorded DynamoDB Streams batch, built from its environment as in AWS.
+
+`events/stream_mode_batch.json` was recorded from DynamoDB Local: two users, four messages sent in
+stream mode (the first starts the conversation; one carries an Idempotency-Key). It holds the
+table as the sends left it (`table_before`), the stream batch those sends produced (`event`:
+message, conversation, pair, group, receipt and marker inserts) and the batch the handler's own
+re-keying then produced (`handler_writes`: MODIFY, REMOVE and group INSERT records).
+"""
+import copy
+import json
+from pathlib import Path
+
+import pytest
+
+from messaging.store.store import MessageStore
+from messaging.stream import lambda_handler, store_from_environment
+
+RECORDED = json.loads((Path(__file__).parent / "events" / "stream_mode_batch.json").read_text())
+
+
+@pytest.fixture
+def table(ddb_backend, monkeypatch):
+    """The recorded table state in a fresh table, and the Lambda's environment pointing at it."""
+    client, table_name = ddb_backend
+    for item in RECORDED["table_before"]:
+        client.put_item(TableName=table_name, Item=item)
+    monkeypatch.setenv("DDB_MESSAGE_TABLE", table_name)
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    if "127.0.0.1" in client.meta.endpoint_url:
+        monkeypatch.setenv("AWS_ENDPOINT_URL", client.meta.endpoint_url)
+    else:
+        monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    store_from_environment.cache_clear()
+    yield client, table_name
+    store_from_environment.cache_clear()
+
+
+def records():
+    return copy.deepcopy(RECORDED["event"]["Records"])
+
+
+def message_records():
+    return [r for r in records() if r["dynamodb"]["Keys"]["pk"]["S"].startswith("MSG#")]
+
+
+def newest_message():
+    image = max((r["dynamodb"]["NewImage"] for r in message_records()), key=lambda image: image["sk"]["S"])
+    return image["pk"]["S"].removeprefix("MSG#"), image["sk"]["S"], image["message"]["S"]
+
+
+def members():
+    conversation = next(i for i in RECORDED["table_before"] if i["pk"]["S"].startswith("CONV#"))
+    return {uuid: value["M"]["handle"]["S"] for uuid, value in conversation["members"]["M"].items()}
+
+
+def snapshot(client, table_name):
+    return sorted(json.dumps(item, sort_keys=True) for item in client.scan(TableName=table_name)["Items"])
+
+
+def assert_groups_show_the_newest_message(client, table_name):
+    group_uuid, created_at, text = newest_message()
+    store = MessageStore(client, table_name)
+    handles = members()
+    for member, other in zip(handles, reversed(handles), strict=True):
+        groups = store.list_groups(member, 10).items
+        assert [(g.uuid, g.other.handle, g.last_message, g.last_message_at) for g in groups] == [
+            (group_uuid, handles[other], text, created_at)
+        ]
+    assert store.get_conversation(group_uuid).last_message_at == created_at
+
+
+def test_the_recorded_table_is_stale_before_the_handler_runs(table):
+    group_uuid, created_at, _ = newest_message()
+
+    conversation = MessageStore(*table).get_conversation(group_uuid)
+
+    assert conversation.last_message_at < created_at
+
+
+def test_a_batch_in_order_moves_both_group_items_to_the_newest_message(table):
+    result = lambda_handler({"Records": records()}, None)
+
+    assert result == {"batchItemFailures": []}
+    assert_groups_show_the_newest_message(*table)
+
+
+def test_duplicated_and_reversed_records_end_in_the_same_state(table):
+    shuffled = [record for record in reversed(records()) for _ in range(2)]
+
+    result = lambda_handler({"Records": shuffled}, None)
+
+    assert result == {"batchItemFailures": []}
+    assert_groups_show_the_newest_message(*table)
+
+
+def test_a_batch_delivered_again_changes_nothing(table):
+    lambda_handler({"Records": records()}, None)
+    after_first = snapshot(*table)
+
+    result = lambda_handler({"Records": records()}, None)
+
+    assert result == {"batchItemFailures": []}
+    assert snapshot(*table) == after_first
+
+
+def test_older_messages_arriving_after_newer_ones_change_nothing(table):
+    newest, *older = sorted(message_records(), key=lambda r: r["dynamodb"]["NewImage"]["sk"]["S"], reverse=True)
+    lambda_handler({"Records": [newest]}, None)
+    after_newest = snapshot(*table)
+
+    lambda_handler({"Records": older}, None)
+
+    assert snapshot(*table) == after_newest
+    assert_groups_show_the_newest_message(*table)
+
+
+def test_records_of_other_items_and_events_are_ignored(table):
+    before = snapshot(*table)
+    others = [r for r in records() if r not in message_records()] + RECORDED["handler_writes"]["Records"]
+    assert {r["eventName"] for r in others} == {"INSERT", "MODIFY", "REMOVE"}
+
+    result = lambda_handler({"Records": others}, None)
+
+    assert result == {"batchItemFailures": []}
+    assert snapshot(*table) == before
+
+
+def test_a_malformed_message_record_is_reported_and_the_rest_applied(table):
+    broken = copy.deepcopy(message_records()[0])
+    del broken["dynamodb"]["NewImage"]["message_uuid"]
+    broken["dynamodb"]["SequenceNumber"] = "000000000000000000099"
+
+    result = lambda_handler({"Records": [*records(), broken]}, None)
+
+    assert result == {"batchItemFailures": [{"itemIdentifier": "000000000000000000099"}]}
+    assert_groups_show_the_newest_message(*table)
+
+
+def test_when_the_table_cannot_be_reached_every_message_record_is_reported(table, monkeypatch):
+    monkeypatch.setenv("DDB_MESSAGE_TABLE", "cruddur-messages-that-does-not-exist")
+    store_from_environment.cache_clear()
+
+    result = lambda_handler({"Records": records()}, None)
+
+    assert result == {"batchItemFailures": [
+        {"itemIdentifier": r["dynamodb"]["SequenceNumber"]} for r in message_records()
+    ]}
