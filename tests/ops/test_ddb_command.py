@@ -139,3 +139,37 @@ def test_unknown_conversation_and_handle_are_errors(app_ddb, ddb_command, demo_u
         ddb_command("get-conversation", "7d8c6a1e-0000-4000-8000-000000000000")
     with pytest.raises(CommandError, match="no user @nobody"):
         ddb_command("list-conversations", "nobody")
+
+
+def test_backfill_adopts_conversations_of_the_old_backend(app_ddb, ddb_command, demo_users):
+    client, table = app_ddb
+    andrew, bayko = demo_users["andrewbrown"], demo_users["bayko"]
+    group = "5ae290ed-55d1-47ee-b1f4-34c3a5d6e7f8"
+    last = "2026-11-20T09:15:00.000001+00:00"
+    # Exactly what the old backend wrote: two group items, each naming the other member, and messages.
+    for owner, other in ((andrew, bayko), (bayko, andrew)):
+        client.put_item(TableName=table, Item={
+            "pk": {"S": f"GRP#{owner.uuid}"}, "sk": {"S": last}, "message_group_uuid": {"S": group},
+            "message": {"S": "Second!"}, "user_uuid": {"S": str(other.uuid)},
+            "user_display_name": {"S": other.display_name}, "user_handle": {"S": other.handle},
+        })
+    for created_at, sender, text in (("2026-11-20T09:14:00.000001+00:00", andrew, "First."), (last, bayko, "Second!")):
+        client.put_item(TableName=table, Item={
+            "pk": {"S": f"MSG#{group}"}, "sk": {"S": created_at}, "message_uuid": {"S": f"msg-{text}"},
+            "message": {"S": text}, "user_uuid": {"S": str(sender.uuid)},
+            "user_display_name": {"S": sender.display_name}, "user_handle": {"S": sender.handle},
+        })
+    assert "(old backend)" in ddb_command("get-conversation", group)
+
+    report = ddb_command("backfill")
+    again = json.loads(ddb_command("backfill", "--json"))
+
+    assert re.search(r"^conversations created +1$", report, re.MULTILINE)
+    assert re.search(r"^pairs created +1$", report, re.MULTILINE)
+    assert again["conversations"] == 1 and again["conversations_created"] == 0 and again["pairs_created"] == 0
+    keys = {item["pk"] for item in json.loads(ddb_command("scan", "--json"))}
+    assert f"CONV#{group}" in keys
+    assert f"PAIR#{min(str(andrew.uuid), str(bayko.uuid))}#{max(str(andrew.uuid), str(bayko.uuid))}" in keys
+    out = ddb_command("get-conversation", group)
+    assert "(old backend)" not in out and out.splitlines()[-1] == "2 messages"
+    assert services.send_message(andrew, "Third.", handle="bayko").message_group_uuid == group
