@@ -23,6 +23,15 @@ def validation_errors(codes: list[str]) -> OpenApiResponse:
     )
 
 
+def serializer_error_codes(serializer_class) -> list[str]:
+    """Every code DRF may report for the serializer's body, as `api_errors.validation_codes` names them."""
+    codes = []
+    for name, field in serializer_class().fields.items():
+        field_codes = [*field.error_messages, *(getattr(v, "code", "invalid") for v in field.validators)]
+        codes += [f"{name}_{code}" for code in dict.fromkeys(field_codes)]
+    return [*codes, "body_not_json", "body_invalid"]
+
+
 UNAUTHORIZED = _detail("Missing, malformed, expired or otherwise invalid token; the body says why.")
 FORBIDDEN = _detail("A valid token of no registered (or a disabled) user, or a session request without its CSRF token.")
 NOT_FOUND = _detail("Not found.")

@@ -12,6 +12,7 @@ from cruddur.api_schema import (
     RETRY_AFTER,
     THROTTLED,
     ErrorDetail,
+    serializer_error_codes,
     validation_errors,
 )
 from cruddur.authentication import BearerTokenAuthentication, issue_local_token
@@ -67,10 +68,7 @@ class TokenView(APIView):
         responses={
             200: TokenSerializer,
             401: WRONG_CREDENTIALS,
-            422: validation_errors(
-                ["username_required", "username_blank", "username_invalid", "password_required",
-                 "password_blank", "password_invalid", "body_not_json", "body_invalid"]
-            ),
+            422: validation_errors(serializer_error_codes(CredentialsSerializer)),
             429: THROTTLED,
         },
     )

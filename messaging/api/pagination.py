@@ -4,11 +4,17 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework.response import Response
 
 from messaging.store.models import Page
+from messaging.validation import DEFAULT_LIMIT, MAX_LIMIT
 
+# Opaque to clients: taken from `Link` headers, never built. Empty means none.
+CURSOR = {"type": "string", "pattern": "^[A-Za-z0-9_-]*$"}
 PAGE_PARAMETERS = [
-    OpenApiParameter("limit", OpenApiTypes.INT, description="Items per page: 1 to 100, default 20."),
-    OpenApiParameter("before", OpenApiTypes.STR, description="A cursor from a `Link` header: the page before it."),
-    OpenApiParameter("after", OpenApiTypes.STR, description="A cursor: only items newer than it (polling)."),
+    OpenApiParameter(
+        "limit", {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT},
+        description="Items per page.",
+    ),
+    OpenApiParameter("before", CURSOR, description="A cursor from a `Link` header: the page before it."),
+    OpenApiParameter("after", CURSOR, description="A cursor from a `Link` header: only items newer than it (polling)."),
     OpenApiParameter(
         "Link", OpenApiTypes.STR, OpenApiParameter.HEADER, response=[200],
         description='RFC 8288 `<absolute url>; rel="next"` when there is a next page.',

@@ -31,7 +31,7 @@ SEND_CODES = [
     "idempotency_key_reused", "body_not_json", "body_invalid",
 ]
 IDEMPOTENCY_KEY = OpenApiParameter(
-    "Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER,
+    "Idempotency-Key", {"type": "string", "pattern": r"^[A-Za-z0-9_\-.:]{1,128}$"}, OpenApiParameter.HEADER,
     description="Makes a retry safe: a resend with the same key returns the first result.",
 )
 
