@@ -15,7 +15,8 @@ class ClientSettings:
     max_pool_connections: int = 32
 
 
-def make_client(settings: ClientSettings):
+def make_client(settings: ClientSettings, service: str = "dynamodb"):
+    """A client for `dynamodb` (or `dynamodbstreams`) with bounded timeouts and botocore retries."""
     config = Config(
         region_name=settings.region,
         connect_timeout=settings.connect_timeout,
@@ -29,5 +30,5 @@ def make_client(settings: ClientSettings):
         # DynamoDB Local accepts any key; boto3 still refuses to sign without one.
         credentials = {"aws_access_key_id": "local", "aws_secret_access_key": "local"}
     return session.client(
-        "dynamodb", endpoint_url=settings.endpoint_url, config=config, **credentials
+        service, endpoint_url=settings.endpoint_url, config=config, **credentials
     )

@@ -11,11 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import boto3
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from messaging.store.client import ClientSettings
+from messaging.store.client import ClientSettings, make_client
 from messaging.store.errors import StoreNotFound
 
 logger = logging.getLogger(__name__)
@@ -24,18 +22,7 @@ MAX_PAGES_PER_SHARD = 50  # per poll: bounds one poll's work on a busy shard
 
 
 def make_streams_client(settings: ClientSettings):
-    """The DynamoDB Streams client, with the timeouts, retries and local credentials of `make_client`."""
-    session = boto3.session.Session()
-    credentials = {}
-    if settings.endpoint_url and session.get_credentials() is None:
-        credentials = {"aws_access_key_id": "local", "aws_secret_access_key": "local"}
-    config = Config(
-        region_name=settings.region,
-        connect_timeout=settings.connect_timeout,
-        read_timeout=settings.read_timeout,
-        retries={"mode": "standard", "max_attempts": settings.max_attempts},
-    )
-    return session.client("dynamodbstreams", endpoint_url=settings.endpoint_url, config=config, **credentials)
+    return make_client(settings, service="dynamodbstreams")
 
 
 @dataclass
