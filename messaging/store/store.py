@@ -132,13 +132,9 @@ class MessageStore:
                   for owner, other in members.items()],
                 *self._receipt_ops(message, idempotency_key, request_hash),
             ]
-            outcome = self._transact(ops)
-            if outcome.committed:
-                return message
-            if "receipt" in outcome.failed:
-                replayed = self._replay(sender.uuid, idempotency_key, request_hash)
-                if replayed is not None:
-                    return replayed
+            sent = self._commit_send(ops, message, idempotency_key, request_hash)
+            if sent is not None:
+                return sent
             # Lost the race to start this conversation, or a time collided: look again.
             collided_at = created_at
             self._pause(attempt, deadline)
@@ -158,13 +154,9 @@ class MessageStore:
                 same_time = {m.uuid: message.created_at for m in conversation.members}
                 ops += self._rekey_ops(conversation, message, same_time)
             ops += self._receipt_ops(message, idempotency_key, request_hash)
-            outcome = self._transact(ops)
-            if outcome.committed:
-                return message
-            if "receipt" in outcome.failed:
-                replayed = self._replay(sender.uuid, idempotency_key, request_hash)
-                if replayed is not None:
-                    return replayed
+            sent = self._commit_send(ops, message, idempotency_key, request_hash)
+            if sent is not None:
+                return sent
             collided_at = message.created_at
             self._pause(attempt, deadline)
             conversation = self.get_conversation(conversation.uuid)
@@ -342,6 +334,16 @@ class MessageStore:
             "ConditionExpression": "attribute_not_exists(pk) OR expires_at < :now",
             "ExpressionAttributeValues": {":now": {"N": str(now)}},
         }})]
+
+    def _commit_send(self, ops: list, message: Message, idempotency_key: str | None,
+                     request_hash: str) -> Message | None:
+        """The stored message, or the first result of a retried send; None if the attempt lost a race."""
+        outcome = self._transact(ops)
+        if outcome.committed:
+            return message
+        if "receipt" in outcome.failed:
+            return self._replay(message.sender.uuid, idempotency_key, request_hash)
+        return None
 
     def _replay(self, sender_uuid: str, idempotency_key: str, request_hash: str) -> Message | None:
         receipt = self._get(items.receipt_key(sender_uuid, idempotency_key))
