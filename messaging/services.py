@@ -70,6 +70,14 @@ def list_messages(user: User, message_group_uuid, limit=None, before=None, after
         return ddb.get_store().list_messages(message_group_uuid.lower(), page_size, before or None, after or None)
 
 
+def get_conversation(user: User, message_group_uuid) -> Conversation:
+    """A conversation the user is a member of (its members and last message time)."""
+    if not is_uuid(message_group_uuid):
+        raise ValidationFailed(["message_group_uuid_invalid"])
+    with _store_errors():
+        return _conversation_of(user, message_group_uuid)
+
+
 def user_short(handle: str) -> User:
     user = User.objects.filter(handle__iexact=handle.lstrip("@"), is_active=True).first()
     if user is None:

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 from django.utils import timezone
 from django.utils.timesince import timesince
 
-from messaging.store.models import Message, MessageGroup, UserRef
+from messaging.store.models import Message, MessageGroup
 
 JUST_NOW = timedelta(minutes=1)
 SEND_URL = "/api/messages"  # the JSON API the page's script sends through
@@ -81,8 +81,3 @@ def poll_url(message_group_uuid: str, newest_cursor: str | None) -> str | None:
     if newest_cursor is None:
         return None
     return f"/api/messages/{message_group_uuid}?{urlencode({'after': newest_cursor})}"
-
-
-def other_member(messages: list[Message], viewer_uuid: str) -> UserRef | None:
-    """The other person in a conversation, as far as the shown messages tell."""
-    return next((m.sender for m in messages if m.sender.uuid != viewer_uuid), None)

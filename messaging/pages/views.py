@@ -9,8 +9,7 @@ from messaging.pages import presenters
 from messaging.pages.error_text import ERROR_TEXT, UNKNOWN_ERROR_TEXT, error_text
 from messaging.pages.forms import MessageForm, PeopleSearchForm
 from messaging.pages.problems import bad_link_page, not_found_page, store_unavailable_as_page
-from messaging.store.models import UserRef
-from messaging.validation import MAX_LIMIT, MAX_MESSAGE_CHARS
+from messaging.validation import MAX_MESSAGE_CHARS
 
 UNPROCESSABLE = 422  # a form sent back with its errors
 
@@ -33,19 +32,6 @@ def send_from_form(sender, form: MessageForm, **recipient):
     except ValidationFailed as failure:
         form.add_error_codes(failure.codes)
         return None
-
-
-def conversation_partner(user, message_group_uuid: str, messages) -> UserRef | None:
-    """The other member: from the messages shown, else from the user's newest conversations.
-
-    The services have no "this conversation, as the user sees it" read, so when only the viewer wrote
-    the shown messages (a conversation they just started) the name comes from their conversation list.
-    """
-    partner = presenters.other_member(messages, str(user.uuid))
-    if partner is None:
-        groups = services.list_message_groups(user, limit=MAX_LIMIT).items
-        partner = next((group.other for group in groups if group.uuid == message_group_uuid), None)
-    return partner
 
 
 @require_GET
@@ -96,7 +82,7 @@ def conversation(request, message_group_uuid):
     return render(request, "pages/conversation.html", {
         **form_context(form),
         "message_group_uuid": group_uuid,
-        "other": conversation_partner(request.user, group_uuid, page.items),
+        "other": services.get_conversation(request.user, group_uuid).other_member(viewer_uuid),
         "messages": presenters.message_rows(page.items, viewer_uuid),
         "older_cursor": page.next_cursor,
         "is_older_page": is_older_page,
