@@ -195,8 +195,9 @@ REST_FRAMEWORK = {
         "user": env_str("API_THROTTLE_USER", "600/min"),
         "auth_token": env_str("API_THROTTLE_AUTH_TOKEN", "20/min"),
     },
-    # Proxies in front of the app (load balancer): they append to X-Forwarded-For.
-    "NUM_PROXIES": env_int("API_NUM_PROXIES", 0) or None,
+    # Proxies in front of the app (load balancer) that append to X-Forwarded-For. 0 = use the
+    # peer address only: unset, DRF would trust a client-sent X-Forwarded-For and so its throttles.
+    "NUM_PROXIES": env_int("API_NUM_PROXIES", 0),
     "EXCEPTION_HANDLER": "cruddur.api_errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }

@@ -81,3 +81,20 @@ def test_cors_refuses_other_origins(client, alice):
     )
     assert "Access-Control-Allow-Origin" not in response
     assert "Access-Control-Allow-Origin" not in client.get(ENDPOINT, HTTP_ORIGIN="https://evil.example", **auth(alice))
+
+
+def test_a_made_up_forwarded_for_does_not_dodge_the_ip_throttle(client, rates, alice, bob):
+    rates(ip="2/min")
+    for n, user in enumerate([alice, bob]):
+        client.get(ENDPOINT, **auth(user), HTTP_X_FORWARDED_FOR=f"192.0.2.{n}")
+    assert_throttled(client.get(ENDPOINT, **auth(alice), HTTP_X_FORWARDED_FOR="192.0.2.99"))
+
+
+def test_behind_a_proxy_the_forwarded_client_address_counts(client, rates, alice, bob, settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    rates(ip="2/min")
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    for user in (alice, bob):
+        client.get(ENDPOINT, **auth(user), **proxy, HTTP_X_FORWARDED_FOR="spoofed, 198.51.100.1")
+    assert_throttled(client.get(ENDPOINT, **auth(alice), **proxy, HTTP_X_FORWARDED_FOR="198.51.100.1"))
+    assert client.get(ENDPOINT, **auth(alice), **proxy, HTTP_X_FORWARDED_FOR="198.51.100.2").status_code == 200
