@@ -15,7 +15,6 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from cruddur.api_exceptions import ServiceUnavailable
 from messaging.errors import NotFound, StoreUnavailable, ValidationFailed
-from messaging.store.errors import StoreConflict
 
 logger = logging.getLogger(__name__)
 
@@ -34,15 +33,8 @@ def validation_codes(exc: exceptions.ValidationError) -> list[str]:
         if field == api_settings.NON_FIELD_ERRORS_KEY:
             flat.append("body_invalid")
         else:
-            flat.extend(f"{field}_{code}" for code in _flatten(field_codes))
+            flat.extend(f"{field}_{code}" for code in field_codes)
     return flat
-
-
-def _flatten(codes) -> list[str]:
-    if isinstance(codes, str):
-        return [codes]
-    values = codes.values() if isinstance(codes, dict) else codes
-    return [code for value in values for code in _flatten(value)]
 
 
 def _unavailable(detail: str, retry_after: int) -> Response:
@@ -60,15 +52,13 @@ def exception_handler(exc, context):
     if isinstance(exc, StoreUnavailable):
         logger.warning("DynamoDB unavailable: %s", exc)
         return _unavailable("Messages are temporarily unavailable, try again later.", exc.retry_after)
-    if isinstance(exc, StoreConflict):
-        logger.warning("Store write kept losing races: %s", exc)
-        return _unavailable("The conversation is busy, try again.", 1)
     if isinstance(exc, ServiceUnavailable):
         return _unavailable(str(exc.detail), exc.retry_after)
+    if isinstance(exc, RequestDataTooBig):
+        # DRF reads JSON bodies through `request.body`, so Django's DATA_UPLOAD_MAX_MEMORY_SIZE applies.
+        return Response({"detail": "Request body too large."}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
     if isinstance(exc, NotFound):
         exc = exceptions.NotFound()
-    elif isinstance(exc, RequestDataTooBig):
-        return Response({"detail": "Request body too large."}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
     return drf_exception_handler(exc, context)
 
 

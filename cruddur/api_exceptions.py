@@ -14,9 +14,3 @@ class ServiceUnavailable(APIException):
     def __init__(self, detail=None, retry_after: int = 1):
         super().__init__(detail)
         self.retry_after = retry_after
-
-
-class RequestBodyTooLarge(APIException):
-    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_detail = "Request body too large."
-    default_code = "request_body_too_large"
