@@ -40,4 +40,6 @@ UNAVAILABLE = _detail("DynamoDB (or Cognito's key set) is unreachable or throttl
 TOO_LARGE = _detail("Request body larger than the server accepts.")
 UNSUPPORTED_MEDIA = _detail("The body is not `application/json`.")
 
-AUTHENTICATED_ERRORS = {401: UNAUTHORIZED, 403: FORBIDDEN, 429: THROTTLED}
+# Any endpoint that needs a user: a Cognito token can also meet an unreachable key set (503).
+AUTHENTICATED_ERRORS = {401: UNAUTHORIZED, 403: FORBIDDEN, 429: THROTTLED, 503: UNAVAILABLE}
+BODY_ERRORS = {413: TOO_LARGE, 415: UNSUPPORTED_MEDIA}

@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 
 from cruddur.api_schema import (
     AUTHENTICATED_ERRORS,
+    BODY_ERRORS,
     NOT_FOUND,
     RETRY_AFTER,
     THROTTLED,
@@ -70,6 +71,7 @@ class TokenView(APIView):
             401: WRONG_CREDENTIALS,
             422: validation_errors(serializer_error_codes(CredentialsSerializer)),
             429: THROTTLED,
+            **BODY_ERRORS,
         },
     )
     def post(self, request):

@@ -6,11 +6,9 @@ from rest_framework.response import Response
 
 from cruddur.api_schema import (
     AUTHENTICATED_ERRORS,
+    BODY_ERRORS,
     NOT_FOUND,
     RETRY_AFTER,
-    TOO_LARGE,
-    UNAVAILABLE,
-    UNSUPPORTED_MEDIA,
     validation_errors,
 )
 from messaging import services
@@ -49,7 +47,6 @@ class MessageGroupViewSet(viewsets.ViewSet):
         responses={
             200: MessageGroupSerializer(many=True),
             422: validation_errors(PAGE_CODES),
-            503: UNAVAILABLE,
             **AUTHENTICATED_ERRORS,
         },
     )
@@ -76,7 +73,6 @@ class MessageViewSet(viewsets.ViewSet):
             200: MessageSerializer(many=True),
             404: NOT_FOUND,
             422: validation_errors(["message_group_uuid_invalid", *PAGE_CODES]),
-            503: UNAVAILABLE,
             **AUTHENTICATED_ERRORS,
         },
     )
@@ -95,10 +91,8 @@ class MessageViewSet(viewsets.ViewSet):
         responses={
             200: SentMessageSerializer,
             404: NOT_FOUND,
-            413: TOO_LARGE,
-            415: UNSUPPORTED_MEDIA,
+            **BODY_ERRORS,
             422: validation_errors(SEND_CODES),
-            503: UNAVAILABLE,
             **AUTHENTICATED_ERRORS,
         },
     )
