@@ -1,0 +1,270 @@
+"""One-command benchmark: the API under gunicorn against DynamoDB Local, next to the DynamoDB floor.
+
+    .venv/bin/python bench/run.py --quick
+
+Starts DynamoDB Local and gunicorn on 127.0.0.1 (stopped by their own pid at the end, also on failure),
+drives each endpoint with N concurrent clients (threads, one requests.Session each) from this process,
+then makes the same DynamoDB calls directly through MessageStore to measure the floor.
+Prints a table and, with --json PATH, writes the results as JSON.
+"""
+import argparse
+import contextlib
+import json
+import logging
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import requests
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT_DIR))
+
+from messaging.ddb_local import DynamoDBLocal, free_port, port_is_open  # noqa: E402
+
+logger = logging.getLogger("bench")
+PASSWORD = "cruddur-demo-password"
+SENDER, PEER = "andrewbrown", "bayko"
+TABLE = "cruddur-messages-bench"
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def summarize(latencies: list[float], errors: int, elapsed: float) -> dict:
+    return {
+        "requests": len(latencies) + errors,
+        "errors": errors,
+        "req_per_s": round(len(latencies) / elapsed, 1) if elapsed else 0.0,
+        "p50_ms": round(statistics.median(latencies) * 1000, 2) if latencies else None,
+        "p99_ms": round(percentile(latencies, 0.99) * 1000, 2) if latencies else None,
+    }
+
+
+def server_env(endpoint_url: str, data_dir: Path) -> dict:
+    env = dict(os.environ)
+    env.update({
+        "AWS_ENDPOINT_URL": endpoint_url,
+        "DDB_MESSAGE_TABLE": TABLE,
+        "CRUDDUR_DATA_DIR": str(data_dir),
+        "DEBUG": "true",  # the embedded dev settings: no SECRET_KEY or TLS needed on 127.0.0.1
+        # The bench is the only client; the throttles would otherwise turn load into 429s.
+        "API_THROTTLE_IP": "1000000/min",
+        "API_THROTTLE_USER": "1000000/min",
+        "DJANGO_SETTINGS_MODULE": "cruddur.settings",
+    })
+    return env
+
+
+def manage(env: dict, *args: str) -> None:
+    subprocess.run([sys.executable, "manage.py", *args], cwd=PROJECT_DIR, env=env, check=True,
+                   stdout=subprocess.DEVNULL, timeout=120)
+
+
+@contextlib.contextmanager
+def gunicorn(env: dict, workers: int):
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "cruddur.wsgi", "--workers", str(workers),
+         "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
+        cwd=PROJECT_DIR, env=env,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not port_is_open(port):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("gunicorn did not start")
+            time.sleep(0.1)
+        yield process, f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(15)
+
+
+def worker_peak_rss_mb(master_pid: int) -> float | None:
+    """The largest VmHWM among the gunicorn master's children (its workers)."""
+    peaks = []
+    for task in Path(f"/proc/{master_pid}/task").iterdir():
+        children = (task / "children").read_text().split() if (task / "children").exists() else []
+        for child in children:
+            for line in Path(f"/proc/{child}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peaks.append(int(line.split()[1]) / 1024)
+    return round(max(peaks), 1) if peaks else None
+
+
+def drive(make_request, concurrency: int, total: int, duration: float) -> dict:
+    """`total` requests (at most `duration` seconds) from `concurrency` threads, each with its own session."""
+    latencies, errors, issued = [], [0], [0]
+    lock = threading.Lock()
+    stop_at = time.monotonic() + duration
+
+    def client():
+        session = requests.Session()
+        while True:
+            with lock:
+                if issued[0] >= total or time.monotonic() > stop_at:
+                    return
+                index = issued[0]
+                issued[0] += 1
+            started = time.perf_counter()
+            try:
+                ok = make_request(session, index)
+            except requests.RequestException:
+                ok = False
+            elapsed = time.perf_counter() - started
+            with lock:
+                if ok:
+                    latencies.append(elapsed)
+                else:
+                    errors[0] += 1
+
+    began = time.perf_counter()
+    with ThreadPoolExecutor(concurrency) as pool:
+        for _ in range(concurrency):
+            pool.submit(client)
+    return summarize(latencies, errors[0], time.perf_counter() - began)
+
+
+def time_calls(call, count: int) -> dict:
+    latencies = []
+    for index in range(count):
+        started = time.perf_counter()
+        call(index)
+        latencies.append(time.perf_counter() - started)
+    return summarize(latencies, 0, sum(latencies))
+
+
+def run(args) -> dict:
+    results = {"args": vars(args), "cores": os.cpu_count(), "api": {}, "floor": {}}
+    with tempfile.TemporaryDirectory(prefix="cruddur-bench-") as tmp:
+        tmp_dir = Path(tmp)
+        with DynamoDBLocal(data_dir=tmp_dir / "ddb") as ddb_local:
+            (tmp_dir / "data").mkdir()
+            env = server_env(ddb_local.endpoint_url, tmp_dir / "data")
+            os.environ.update({k: env[k] for k in ("AWS_ENDPOINT_URL", "DDB_MESSAGE_TABLE", "CRUDDUR_DATA_DIR",
+                                                    "DEBUG", "DJANGO_SETTINGS_MODULE")})
+            manage(env, "migrate", "--no-input")
+            manage(env, "ddb", "schema-load")
+            manage(env, "seed_users")
+            import django
+            django.setup()
+            from messaging import ddb
+            from messaging.services import user_ref
+            from users.models import User
+
+            new_conversations = args.requests * len(args.concurrency)
+            User.objects.bulk_create(
+                User(handle=f"bench{i}", display_name=f"Bench {i}", email=f"bench{i}@example.invalid")
+                for i in range(new_conversations)
+            )
+            with gunicorn(env, args.workers) as (process, base):
+                token = requests.post(f"{base}/api/auth/token",
+                                      json={"username": SENDER, "password": PASSWORD}, timeout=30).json()
+                headers = {"Authorization": f"Bearer {token['access_token']}"}
+                first = requests.post(f"{base}/api/messages", headers=headers,
+                                      json={"message": "hello", "handle": PEER}, timeout=30)
+                first.raise_for_status()
+                group_uuid = first.json()["message_group_uuid"]
+
+                def get(path):
+                    return lambda session, i: session.get(f"{base}{path}", headers=headers, timeout=30).ok
+
+                def continue_conversation(session, i):
+                    body = {"message": f"bench {i}", "message_group_uuid": group_uuid}
+                    return session.post(f"{base}/api/messages", headers=headers, json=body, timeout=30).ok
+
+                recipients = iter(range(new_conversations))
+                recipient_lock = threading.Lock()
+
+                def new_conversation(session, i):
+                    with recipient_lock:
+                        handle = f"bench{next(recipients)}"
+                    body = {"message": "hi", "handle": handle}
+                    return session.post(f"{base}/api/messages", headers=headers, json=body, timeout=30).ok
+
+                endpoints = {
+                    "GET /api/message_groups": get("/api/message_groups"),
+                    "GET /api/messages/<uuid>": get(f"/api/messages/{group_uuid}"),
+                    "POST /api/messages (continue)": continue_conversation,
+                    "POST /api/messages (new)": new_conversation,
+                }
+                for name, make_request in endpoints.items():
+                    results["api"][name] = {
+                        str(n): drive(make_request, n, args.requests, args.duration) for n in args.concurrency
+                    }
+                results["worker_peak_rss_mb"] = worker_peak_rss_mb(process.pid)
+
+            store = ddb.get_store()
+            sender = User.objects.get_by_handle(SENDER)
+            sender_uuid, sender_ref = str(sender.uuid), user_ref(sender)
+            results["floor"] = {
+                "GET /api/message_groups": time_calls(lambda i: store.list_groups(sender_uuid, 20), args.requests),
+                "GET /api/messages/<uuid>": time_calls(
+                    lambda i: (store.get_conversation(group_uuid), store.list_messages(group_uuid, 20)),
+                    args.requests),
+                "POST /api/messages (continue)": time_calls(
+                    lambda i: store.send_in_conversation(store.get_conversation(group_uuid), sender_ref,
+                                                         f"floor {i}"),
+                    args.requests),
+            }
+    results["ratio_p50_vs_floor_n1"] = {
+        name: round(results["api"][name]["1"]["p50_ms"] / floor["p50_ms"], 2)
+        for name, floor in results["floor"].items()
+        if "1" in results["api"][name] and results["api"][name]["1"]["p50_ms"]
+    }
+    return results
+
+
+def format_table(results: dict) -> str:
+    lines = [f"{'endpoint':32} {'N':>3} {'req':>5} {'err':>4} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}"]
+    for name, levels in results["api"].items():
+        for n, row in levels.items():
+            lines.append(f"{name:32} {n:>3} {row['requests']:>5} {row['errors']:>4} {row['req_per_s']:>8} "
+                         f"{row['p50_ms']!s:>8} {row['p99_ms']!s:>8}")
+    for name, row in results["floor"].items():
+        ratio = results["ratio_p50_vs_floor_n1"].get(name)
+        lines.append(f"floor {name:26}   1 {row['requests']:>5}    0 {row['req_per_s']:>8} {row['p50_ms']!s:>8} "
+                     f"{row['p99_ms']!s:>8}  endpoint/floor p50 = {ratio}")
+    lines.append(f"gunicorn worker peak RSS: {results['worker_peak_rss_mb']} MB")
+    return "\n".join(lines) + "\n"
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="100 requests per level, at most 10 s each")
+    parser.add_argument("--requests", type=int, default=500, help="requests per endpoint and concurrency level")
+    parser.add_argument("--duration", type=float, default=30.0, help="seconds at most per level")
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8, 32])
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.requests, args.duration = 100, 10.0
+    return args
+
+
+def main(argv=None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    args = parse_args(argv)
+    results = run(args)
+    sys.stdout.write(format_table(results))
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
