@@ -1,0 +1,38 @@
+"""The benchmark still runs end to end (tiny numbers), so it cannot rot unnoticed."""
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.components import require
+
+pytestmark = pytest.mark.ddb_local
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+ENDPOINTS = ["GET /api/message_groups", "GET /api/messages/<uuid>", "POST /api/messages (continue)",
+             "POST /api/messages (new)"]
+
+
+def test_bench_measures_every_endpoint_and_its_floor_without_errors(tmp_path):
+    require(shutil.which("java") is not None, "Java (for DynamoDB Local)")
+    out = tmp_path / "results.json"
+    subprocess.run(
+        [sys.executable, "bench/run.py", "--requests", "5", "--duration", "5", "--concurrency", "1", "2",
+         "--workers", "1", "--json", str(out)],
+        cwd=PROJECT_DIR, check=True, timeout=120, capture_output=True,
+    )
+    results = json.loads(out.read_text())
+
+    assert sorted(results["api"]) == sorted(ENDPOINTS)
+    for name in ENDPOINTS:
+        for level in ("1", "2"):
+            row = results["api"][name][level]
+            assert row["errors"] == 0, (name, level, row)
+            assert row["requests"] == 5 and row["p50_ms"] > 0
+    for name in ENDPOINTS[:3]:
+        assert results["floor"][name]["p50_ms"] > 0
+        assert results["ratio_p50_vs_floor_n1"][name] > 0
+    assert 0 < results["worker_peak_rss_mb"] < 1024
