@@ -18,6 +18,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -60,6 +61,7 @@ def server_env(endpoint_url: str, data_dir: Path) -> dict:
         "API_THROTTLE_IP": "1000000/min",
         "API_THROTTLE_USER": "1000000/min",
         "DJANGO_SETTINGS_MODULE": "cruddur.settings",
+        "CRUDDUR_COUNT_DDB_CALLS": str(data_dir / "ddb_calls.jsonl"),
     })
     return env
 
@@ -138,6 +140,17 @@ def drive(make_request, concurrency: int, total: int, duration: float) -> dict:
     return summarize(latencies, errors[0], time.perf_counter() - began)
 
 
+def ddb_calls_since(log: Path, offset: int) -> tuple[dict, int]:
+    """The DynamoDB calls the server logged per request after `offset`: mean count and the commonest list."""
+    text = log.read_text() if log.exists() else ""
+    lists = [tuple(json.loads(line)["calls"]) for line in text[offset:].splitlines()]
+    summary = {"requests": len(lists)}
+    if lists:
+        summary["mean_calls"] = round(sum(map(len, lists)) / len(lists), 2)
+        summary["commonest"] = list(Counter(lists).most_common(1)[0][0])
+    return summary, len(text)
+
+
 def time_calls(call, count: int) -> dict:
     latencies = []
     for index in range(count):
@@ -201,10 +214,14 @@ def run(args) -> dict:
                     "POST /api/messages (continue)": continue_conversation,
                     "POST /api/messages (new)": new_conversation,
                 }
+                calls_log, calls_offset = Path(env["CRUDDUR_COUNT_DDB_CALLS"]), 0
+                _, calls_offset = ddb_calls_since(calls_log, calls_offset)
+                results["ddb_calls_per_request"] = {}
                 for name, make_request in endpoints.items():
                     results["api"][name] = {
                         str(n): drive(make_request, n, args.requests, args.duration) for n in args.concurrency
                     }
+                    results["ddb_calls_per_request"][name], calls_offset = ddb_calls_since(calls_log, calls_offset)
                 results["worker_peak_rss_mb"] = worker_peak_rss_mb(process.pid)
 
             store = ddb.get_store()
@@ -238,6 +255,8 @@ def format_table(results: dict) -> str:
         ratio = results["ratio_p50_vs_floor_n1"].get(name)
         lines.append(f"floor {name:26}   1 {row['requests']:>5}    0 {row['req_per_s']:>8} {row['p50_ms']!s:>8} "
                      f"{row['p99_ms']!s:>8}  endpoint/floor p50 = {ratio}")
+    for name, calls in results["ddb_calls_per_request"].items():
+        lines.append(f"DynamoDB calls per request {name}: {calls.get('mean_calls')} ({calls.get('commonest')})")
     lines.append(f"gunicorn worker peak RSS: {results['worker_peak_rss_mb']} MB")
     return "\n".join(lines) + "\n"
 

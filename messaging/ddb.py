@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
+from messaging import ddb_metrics
 from messaging.store.client import ClientSettings, make_client
 from messaging.store.store import MessageStore
 
@@ -16,7 +17,7 @@ _DDB_SETTINGS = {
 
 @functools.cache
 def get_client():
-    return make_client(
+    return ddb_metrics.install(make_client(
         ClientSettings(
             region=settings.AWS_DEFAULT_REGION,
             endpoint_url=settings.AWS_ENDPOINT_URL,
@@ -24,7 +25,7 @@ def get_client():
             read_timeout=settings.DDB_READ_TIMEOUT,
             max_attempts=settings.DDB_MAX_ATTEMPTS,
         )
-    )
+    ))
 
 
 def table_name() -> str:
