@@ -18,8 +18,10 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import requests
@@ -28,6 +30,9 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
 
 from messaging.ddb_local import DynamoDBLocal, free_port, port_is_open  # noqa: E402
+from messaging.store import items  # noqa: E402
+from messaging.store.models import Message, UserRef  # noqa: E402
+from messaging.store.timefmt import format_time  # noqa: E402
 
 logger = logging.getLogger("bench")
 PASSWORD = "cruddur-demo-password"
@@ -60,6 +65,7 @@ def server_env(endpoint_url: str, data_dir: Path) -> dict:
         # The bench is the only client; the throttles would otherwise turn load into 429s.
         "API_THROTTLE_IP": "1000000/min",
         "API_THROTTLE_USER": "1000000/min",
+        "API_THROTTLE_AUTH_TOKEN": "1000/min",
         "DJANGO_SETTINGS_MODULE": "cruddur.settings",
         "CRUDDUR_COUNT_DDB_CALLS": str(data_dir / "ddb_calls.jsonl"),
     })
@@ -151,6 +157,38 @@ def ddb_calls_since(log: Path, offset: int) -> tuple[dict, int]:
     return summary, len(text)
 
 
+def batch_write(client, table: str, items: list[dict]) -> None:
+    """Write items 25 at a time (8 batches in flight), retrying whatever DynamoDB left unprocessed."""
+    def write(chunk):
+        requests_left = {table: [{"PutRequest": {"Item": item}} for item in chunk]}
+        while requests_left:
+            requests_left = client.batch_write_item(RequestItems=requests_left).get("UnprocessedItems") or {}
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(write, [items[i:i + 25] for i in range(0, len(items), 25)]))
+
+
+def past_times(count: int) -> list[str]:
+    """`count` distinct timestamps, a millisecond apart, ending a day ago (older than anything the bench sends)."""
+    end = datetime.now(UTC) - timedelta(days=1)
+    return [format_time(end - timedelta(milliseconds=i)) for i in range(count)]
+
+
+def fill_conversation(client, group_uuid: str, sender: UserRef, count: int) -> None:
+    batch_write(client, TABLE, [
+        items.message_item(Message(group_uuid, str(uuid.uuid4()), created_at, f"old {i}", sender))
+        for i, created_at in enumerate(past_times(count))
+    ])
+
+
+def fill_groups(client, owner_uuid: str, count: int) -> None:
+    batch_write(client, TABLE, [
+        items.group_item(owner_uuid, sort_key, str(uuid.uuid4()),
+                         UserRef(str(uuid.uuid4()), f"other{i}", f"Other {i}"), "last")
+        for i, sort_key in enumerate(past_times(count))
+    ])
+
+
 def time_calls(call, count: int) -> dict:
     latencies = []
     for index in range(count):
@@ -158,6 +196,36 @@ def time_calls(call, count: int) -> dict:
         call(index)
         latencies.append(time.perf_counter() - started)
     return summarize(latencies, 0, sum(latencies))
+
+
+def measure_scale(base: str, token_for, client, args) -> dict:
+    """p50 of the same list requests on a small and a large conversation, and a user with few and many groups."""
+    from users.models import User
+
+    headers = token_for(SENDER)
+    sender = User.objects.get_by_handle(SENDER)
+    sender_ref = UserRef(str(sender.uuid), sender.handle, sender.display_name)
+    paths = {}
+    for size, peer, count in (("small", "jake", 100), ("large", "ice", args.scale_messages)):
+        sent = requests.post(f"{base}/api/messages", headers=headers, json={"message": "hi", "handle": peer},
+                             timeout=30)
+        sent.raise_for_status()
+        group_uuid = sent.json()["message_group_uuid"]
+        fill_conversation(client, group_uuid, sender_ref, count - 1)
+        paths[f"messages {size} ({count} messages)"] = (f"/api/messages/{group_uuid}", headers)
+    for size, owner, count in (("small", "londo", 10), ("large", "sean", args.scale_groups)):
+        fill_groups(client, str(User.objects.get_by_handle(owner).uuid), count)
+        paths[f"groups {size} ({count} conversations)"] = ("/api/message_groups", token_for(owner))
+    scale = {
+        name: drive(lambda session, i, path=path, auth=auth: session.get(f"{base}{path}", headers=auth,
+                                                                           timeout=30).ok,
+                    1, args.requests, args.duration)
+        for name, (path, auth) in paths.items()
+    }
+    names = list(scale)
+    scale["ratio_messages_large_vs_small"] = round(scale[names[1]]["p50_ms"] / scale[names[0]]["p50_ms"], 2)
+    scale["ratio_groups_large_vs_small"] = round(scale[names[3]]["p50_ms"] / scale[names[2]]["p50_ms"], 2)
+    return scale
 
 
 def run(args) -> dict:
@@ -184,9 +252,12 @@ def run(args) -> dict:
                 for i in range(new_conversations)
             )
             with gunicorn(env, args.workers) as (process, base):
-                token = requests.post(f"{base}/api/auth/token",
-                                      json={"username": SENDER, "password": PASSWORD}, timeout=30).json()
-                headers = {"Authorization": f"Bearer {token['access_token']}"}
+                def token_for(handle):
+                    token = requests.post(f"{base}/api/auth/token",
+                                          json={"username": handle, "password": PASSWORD}, timeout=30).json()
+                    return {"Authorization": f"Bearer {token['access_token']}"}
+
+                headers = token_for(SENDER)
                 first = requests.post(f"{base}/api/messages", headers=headers,
                                       json={"message": "hello", "handle": PEER}, timeout=30)
                 first.raise_for_status()
@@ -222,6 +293,7 @@ def run(args) -> dict:
                         str(n): drive(make_request, n, args.requests, args.duration) for n in args.concurrency
                     }
                     results["ddb_calls_per_request"][name], calls_offset = ddb_calls_since(calls_log, calls_offset)
+                results["scale"] = measure_scale(base, token_for, ddb.get_client(), args)
                 results["worker_peak_rss_mb"] = worker_peak_rss_mb(process.pid)
 
             store = ddb.get_store()
@@ -255,6 +327,8 @@ def format_table(results: dict) -> str:
         ratio = results["ratio_p50_vs_floor_n1"].get(name)
         lines.append(f"floor {name:26}   1 {row['requests']:>5}    0 {row['req_per_s']:>8} {row['p50_ms']!s:>8} "
                      f"{row['p99_ms']!s:>8}  endpoint/floor p50 = {ratio}")
+    for name, row in results["scale"].items():
+        lines.append(f"scale {name}: {row}")
     for name, calls in results["ddb_calls_per_request"].items():
         lines.append(f"DynamoDB calls per request {name}: {calls.get('mean_calls')} ({calls.get('commonest')})")
     lines.append(f"gunicorn worker peak RSS: {results['worker_peak_rss_mb']} MB")
@@ -267,6 +341,8 @@ def parse_args(argv=None):
     parser.add_argument("--requests", type=int, default=500, help="requests per endpoint and concurrency level")
     parser.add_argument("--duration", type=float, default=30.0, help="seconds at most per level")
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8, 32])
+    parser.add_argument("--scale-messages", type=int, default=100_000, help="messages in the large conversation")
+    parser.add_argument("--scale-groups", type=int, default=1000, help="conversations of the user with many")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args(argv)
