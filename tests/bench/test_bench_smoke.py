@@ -21,7 +21,7 @@ def test_bench_measures_every_endpoint_and_its_floor_without_errors(tmp_path):
     out = tmp_path / "results.json"
     subprocess.run(
         [sys.executable, "bench/run.py", "--requests", "5", "--duration", "5", "--concurrency", "1", "2",
-         "--workers", "1", "--json", str(out)],
+         "--workers", "1", "--scale-messages", "200", "--scale-groups", "20", "--json", str(out)],
         cwd=PROJECT_DIR, check=True, timeout=120, capture_output=True,
     )
     results = json.loads(out.read_text())
@@ -36,3 +36,24 @@ def test_bench_measures_every_endpoint_and_its_floor_without_errors(tmp_path):
         assert results["floor"][name]["p50_ms"] > 0
         assert results["ratio_p50_vs_floor_n1"][name] > 0
     assert 0 < results["worker_peak_rss_mb"] < 1024
+    assert results["scale"]["ratio_messages_large_vs_small"] > 0
+    assert results["scale"]["ratio_groups_large_vs_small"] > 0
+
+
+def test_bench_counts_the_design_minimum_of_dynamodb_calls(tmp_path):
+    """The server's own count (botocore hook): no extra round trips per API request."""
+    require(shutil.which("java") is not None, "Java (for DynamoDB Local)")
+    out = tmp_path / "results.json"
+    subprocess.run(
+        [sys.executable, "bench/run.py", "--requests", "4", "--duration", "5", "--concurrency", "1",
+         "--workers", "1", "--scale-messages", "30", "--scale-groups", "12", "--json", str(out)],
+        cwd=PROJECT_DIR, check=True, timeout=120, capture_output=True,
+    )
+    calls = json.loads(out.read_text())["ddb_calls_per_request"]
+
+    assert calls["GET /api/message_groups"]["commonest"] == ["Query"]
+    assert calls["GET /api/messages/<uuid>"]["commonest"] == ["GetItem", "Query"]
+    assert calls["POST /api/messages (continue)"]["commonest"] == ["GetItem", "TransactWriteItems"]
+    assert calls["GET /api/message_groups"]["mean_calls"] == 1
+    assert calls["GET /api/messages/<uuid>"]["mean_calls"] == 2
+    assert calls["POST /api/messages (continue)"]["mean_calls"] == 2
