@@ -1,5 +1,6 @@
 """The benchmark still runs end to end (tiny numbers), so it cannot rot unnoticed."""
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -12,6 +13,8 @@ from tests.components import require
 pytestmark = pytest.mark.ddb_local
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
+# The bench's own SQLite in its temp dir: never the suite's (or CI's) Postgres database.
+BENCH_ENV = {name: value for name, value in os.environ.items() if name != "DATABASE_URL"}
 ENDPOINTS = ["GET /api/message_groups", "GET /api/messages/<uuid>", "POST /api/messages (continue)",
              "POST /api/messages (new)"]
 
@@ -19,11 +22,12 @@ ENDPOINTS = ["GET /api/message_groups", "GET /api/messages/<uuid>", "POST /api/m
 def test_bench_measures_every_endpoint_and_its_floor_without_errors(tmp_path):
     require(shutil.which("java") is not None, "Java (for DynamoDB Local)")
     out = tmp_path / "results.json"
-    subprocess.run(
+    result = subprocess.run(
         [sys.executable, "bench/run.py", "--requests", "5", "--duration", "5", "--concurrency", "1", "2",
          "--workers", "1", "--scale-messages", "200", "--scale-groups", "20", "--json", str(out)],
-        cwd=PROJECT_DIR, check=True, timeout=120, capture_output=True,
+        cwd=PROJECT_DIR, env=BENCH_ENV, timeout=120, capture_output=True, text=True,
     )
+    assert result.returncode == 0, result.stderr[-3000:]
     results = json.loads(out.read_text())
 
     assert sorted(results["api"]) == sorted(ENDPOINTS)
@@ -44,11 +48,12 @@ def test_bench_counts_the_design_minimum_of_dynamodb_calls(tmp_path):
     """The server's own count (botocore hook): no extra round trips per API request."""
     require(shutil.which("java") is not None, "Java (for DynamoDB Local)")
     out = tmp_path / "results.json"
-    subprocess.run(
+    result = subprocess.run(
         [sys.executable, "bench/run.py", "--requests", "4", "--duration", "5", "--concurrency", "1",
          "--workers", "1", "--scale-messages", "30", "--scale-groups", "12", "--json", str(out)],
-        cwd=PROJECT_DIR, check=True, timeout=120, capture_output=True,
+        cwd=PROJECT_DIR, env=BENCH_ENV, timeout=120, capture_output=True, text=True,
     )
+    assert result.returncode == 0, result.stderr[-3000:]
     calls = json.loads(out.read_text())["ddb_calls_per_request"]
 
     assert calls["GET /api/message_groups"]["commonest"] == ["Query"]
