@@ -62,20 +62,19 @@ def list_message_groups(user: User, limit=None, before=None, after=None) -> Page
 
 def list_messages(user: User, message_group_uuid, limit=None, before=None, after=None) -> Page[Message]:
     """A page of a conversation the user is a member of, oldest first; the newest page by default."""
+    return read_conversation(user, message_group_uuid, limit, before, after)[1]
+
+
+def read_conversation(user: User, message_group_uuid, limit=None, before=None,
+                      after=None) -> tuple[Conversation, Page[Message]]:
+    """The conversation (members, last message time) and a page of it, for a member only."""
     if not is_uuid(message_group_uuid):
         raise ValidationFailed(["message_group_uuid_invalid"])
     page_size = _page_size(limit, before, after)
     with _store_errors():
-        _conversation_of(user, message_group_uuid)
-        return ddb.get_store().list_messages(message_group_uuid.lower(), page_size, before or None, after or None)
-
-
-def get_conversation(user: User, message_group_uuid) -> Conversation:
-    """A conversation the user is a member of (its members and last message time)."""
-    if not is_uuid(message_group_uuid):
-        raise ValidationFailed(["message_group_uuid_invalid"])
-    with _store_errors():
-        return _conversation_of(user, message_group_uuid)
+        conversation = _conversation_of(user, message_group_uuid)
+        page = ddb.get_store().list_messages(conversation.uuid, page_size, before or None, after or None)
+    return conversation, page
 
 
 def user_short(handle: str) -> User:

@@ -71,7 +71,7 @@ def conversation(request, message_group_uuid):
         before = request.GET.get("before") or None
 
     try:
-        page = services.list_messages(request.user, group_uuid, before=before)
+        conversation, page = services.read_conversation(request.user, group_uuid, before=before)
     except NotFound:
         return not_found_page(request)
     except ValidationFailed as failure:
@@ -82,7 +82,7 @@ def conversation(request, message_group_uuid):
     return render(request, "pages/conversation.html", {
         **form_context(form),
         "message_group_uuid": group_uuid,
-        "other": services.get_conversation(request.user, group_uuid).other_member(viewer_uuid),
+        "other": conversation.other_member(viewer_uuid),
         "messages": presenters.message_rows(page.items, viewer_uuid),
         "older_cursor": page.next_cursor,
         "is_older_page": is_older_page,
