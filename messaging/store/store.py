@@ -146,7 +146,7 @@ class MessageStore:
         collided_at: str | None = None
         for attempt in itertools.count():
             if conversation.legacy:
-                conversation = self._adopt(conversation)
+                conversation, _ = self._adopt(conversation)
             floor = max([conversation.last_message_at, *conversation.group_sks.values(), collided_at or ""])
             message = Message(conversation.uuid, str(uuid.uuid4()), later_than(self.clock(), floor), text, sender)
             ops = [("message", self._put(items.message_item(message), must_be_new=True))]
@@ -177,7 +177,7 @@ class MessageStore:
                 logger.warning("message %s is in no known conversation", message.uuid)
                 return False
             if conversation.legacy:
-                conversation = self._adopt(conversation)
+                conversation, _ = self._adopt(conversation)
             if message.created_at <= conversation.last_message_at:
                 return False
             for member in conversation.members:
@@ -206,8 +206,7 @@ class MessageStore:
                 continue
             report = replace(report, conversations=report.conversations + 1)
             if conversation.legacy:
-                removed = len(self._group_items_of(group_uuid)) - len(conversation.members)
-                conversation = self._adopt(conversation)
+                conversation, removed = self._adopt(conversation)
                 report = replace(report, conversations_created=report.conversations_created + 1,
                                  duplicate_group_items_removed=report.duplicate_group_items_removed + removed)
             a, b = (m.uuid for m in conversation.members)
@@ -269,8 +268,11 @@ class MessageStore:
         group_sks = {a: a_item["sk"]["S"], b: b_item["sk"]["S"]}
         return Conversation(group_uuid, members, max(group_sks.values()), group_sks, legacy=True)
 
-    def _adopt(self, legacy: Conversation) -> Conversation:
-        """Write the conversation item for an old-backend conversation and drop duplicate group items."""
+    def _adopt(self, legacy: Conversation) -> tuple[Conversation, int]:
+        """Write the conversation item for an old-backend conversation and drop duplicate group items.
+
+        Returns the conversation as stored and how many duplicate group items this call removed.
+        """
         keep = {(items.group_pk(owner), sk) for owner, sk in legacy.group_sks.items()}
         duplicates = [item for item in self._group_items_of(legacy.uuid)
                       if (item["pk"]["S"], item["sk"]["S"]) not in keep]
@@ -279,12 +281,13 @@ class MessageStore:
         ops += [(f"duplicate:{n}", {"Delete": {"TableName": self.table_name,
                                                "Key": items.key(d["pk"]["S"], d["sk"]["S"])}})
                 for n, d in enumerate(duplicates)]
-        self._transact(ops)
+        outcome = self._transact(ops)
         # Whether we or a concurrent request wrote it, the conversation item is now the truth.
         current = self._get(items.conversation_key(legacy.uuid))
         if current is None:
             raise StoreConflict(f"could not adopt conversation {legacy.uuid}")
-        return items.conversation_from_item(current)
+        removed = len(duplicates) if outcome.committed else 0
+        return items.conversation_from_item(current), removed
 
     def _all_group_uuids(self) -> set[str]:
         found = set()
