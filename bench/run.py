@@ -8,12 +8,9 @@ then makes the same DynamoDB calls directly through MessageStore to measure the 
 Prints a table and, with --json PATH, writes the results as JSON.
 """
 import argparse
-import contextlib
 import json
 import logging
 import os
-import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -29,121 +26,15 @@ import requests
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
 
-from messaging.ddb_local import DynamoDBLocal, free_port, port_is_open  # noqa: E402
+from bench.harness import PASSWORD, drive, gunicorn, manage, server_env, summarize, worker_peak_rss_mb  # noqa: E402
+from messaging.ddb_local import DynamoDBLocal  # noqa: E402
 from messaging.store import items  # noqa: E402
 from messaging.store.models import Message, UserRef  # noqa: E402
 from messaging.store.timefmt import format_time  # noqa: E402
 
 logger = logging.getLogger("bench")
-PASSWORD = "cruddur-demo-password"
 SENDER, PEER = "andrewbrown", "bayko"
 TABLE = "cruddur-messages-bench"
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
-
-
-def summarize(latencies: list[float], errors: int, elapsed: float) -> dict:
-    return {
-        "requests": len(latencies) + errors,
-        "errors": errors,
-        "req_per_s": round(len(latencies) / elapsed, 1) if elapsed else 0.0,
-        "p50_ms": round(statistics.median(latencies) * 1000, 2) if latencies else None,
-        "p99_ms": round(percentile(latencies, 0.99) * 1000, 2) if latencies else None,
-    }
-
-
-def server_env(endpoint_url: str, data_dir: Path) -> dict:
-    env = dict(os.environ)
-    env.update({
-        "AWS_ENDPOINT_URL": endpoint_url,
-        "DDB_MESSAGE_TABLE": TABLE,
-        "CRUDDUR_DATA_DIR": str(data_dir),
-        "DEBUG": "true",  # the embedded dev settings: no SECRET_KEY or TLS needed on 127.0.0.1
-        # The bench is the only client; the throttles would otherwise turn load into 429s.
-        "API_THROTTLE_IP": "1000000/min",
-        "API_THROTTLE_USER": "1000000/min",
-        "API_THROTTLE_AUTH_TOKEN": "1000/min",
-        "DJANGO_SETTINGS_MODULE": "cruddur.settings",
-        "CRUDDUR_COUNT_DDB_CALLS": str(data_dir / "ddb_calls.jsonl"),
-    })
-    return env
-
-
-def manage(env: dict, *args: str) -> None:
-    subprocess.run([sys.executable, "manage.py", *args], cwd=PROJECT_DIR, env=env, check=True,
-                   stdout=subprocess.DEVNULL, timeout=120)
-
-
-@contextlib.contextmanager
-def gunicorn(env: dict, workers: int):
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "cruddur.wsgi", "--workers", str(workers),
-         "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
-        cwd=PROJECT_DIR, env=env,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while not port_is_open(port):
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("gunicorn did not start")
-            time.sleep(0.1)
-        yield process, f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(15)
-
-
-def worker_peak_rss_mb(master_pid: int) -> float | None:
-    """The largest VmHWM among the gunicorn master's children (its workers)."""
-    peaks = []
-    for task in Path(f"/proc/{master_pid}/task").iterdir():
-        children = (task / "children").read_text().split() if (task / "children").exists() else []
-        for child in children:
-            for line in Path(f"/proc/{child}/status").read_text().splitlines():
-                if line.startswith("VmHWM:"):
-                    peaks.append(int(line.split()[1]) / 1024)
-    return round(max(peaks), 1) if peaks else None
-
-
-def drive(make_request, concurrency: int, total: int, duration: float) -> dict:
-    """`total` requests (at most `duration` seconds) from `concurrency` threads, each with its own session."""
-    latencies, errors, issued = [], [0], [0]
-    lock = threading.Lock()
-    stop_at = time.monotonic() + duration
-
-    def client():
-        session = requests.Session()
-        while True:
-            with lock:
-                if issued[0] >= total or time.monotonic() > stop_at:
-                    return
-                index = issued[0]
-                issued[0] += 1
-            started = time.perf_counter()
-            try:
-                ok = make_request(session, index)
-            except requests.RequestException:
-                ok = False
-            elapsed = time.perf_counter() - started
-            with lock:
-                if ok:
-                    latencies.append(elapsed)
-                else:
-                    errors[0] += 1
-
-    began = time.perf_counter()
-    with ThreadPoolExecutor(concurrency) as pool:
-        for _ in range(concurrency):
-            pool.submit(client)
-    return summarize(latencies, errors[0], time.perf_counter() - began)
 
 
 def ddb_calls_since(log: Path, offset: int) -> tuple[dict, int]:
@@ -234,7 +125,8 @@ def run(args) -> dict:
         tmp_dir = Path(tmp)
         with DynamoDBLocal(data_dir=tmp_dir / "ddb") as ddb_local:
             (tmp_dir / "data").mkdir()
-            env = server_env(ddb_local.endpoint_url, tmp_dir / "data")
+            env = server_env(ddb_local.endpoint_url, tmp_dir / "data", TABLE)
+            env["CRUDDUR_COUNT_DDB_CALLS"] = str(tmp_dir / "data" / "ddb_calls.jsonl")
             os.environ.update({k: env[k] for k in ("AWS_ENDPOINT_URL", "DDB_MESSAGE_TABLE", "CRUDDUR_DATA_DIR",
                                                     "DEBUG", "DJANGO_SETTINGS_MODULE")})
             manage(env, "migrate", "--no-input")
