@@ -1,0 +1,82 @@
+"""The paths a user takes into the app under test: API calls with a token, and pages in a logged-in session."""
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import requests
+
+from bench.harness import PASSWORD
+
+TIMEOUT = 60  # seconds; far above any bound the tests assert, so a hang shows as a failed bound, not a stall
+
+
+@dataclass
+class Timed:
+    response: requests.Response
+    seconds: float
+
+
+def timed(call, *args, **kwargs) -> Timed:
+    started = time.monotonic()
+    response = call(*args, timeout=TIMEOUT, **kwargs)
+    return Timed(response, time.monotonic() - started)
+
+
+class Api:
+    """One user's REST client (a token from POST /api/auth/token)."""
+
+    def __init__(self, base_url: str, handle: str):
+        self.base_url = base_url
+        self.session = requests.Session()
+        answer = self.session.post(f"{base_url}/api/auth/token", json={"username": handle, "password": PASSWORD},
+                                   timeout=TIMEOUT)
+        answer.raise_for_status()
+        self.session.headers["Authorization"] = f"Bearer {answer.json()['access_token']}"
+
+    def get(self, path: str) -> Timed:
+        return timed(self.session.get, f"{self.base_url}{path}")
+
+    def send(self, body: dict, idempotency_key: str | None = None) -> Timed:
+        headers = {"Idempotency-Key": idempotency_key} if idempotency_key else {}
+        return timed(self.session.post, f"{self.base_url}/api/messages", json=body, headers=headers)
+
+    def all_messages(self, group_uuid: str) -> list[dict]:
+        """Every message of a conversation, following the Link headers back to the oldest."""
+        found, url = [], f"{self.base_url}/api/messages/{group_uuid}?limit=100"
+        while url:
+            response = self.session.get(url, timeout=TIMEOUT)
+            response.raise_for_status()
+            found = response.json() + found
+            url = response.links.get("next", {}).get("url")
+        return found
+
+
+class Browser:
+    """A logged-in browser session on the pages (forms with CSRF, redirects not followed)."""
+
+    def __init__(self, base_url: str, handle: str):
+        self.base_url = base_url
+        self.session = requests.Session()
+        self.session.get(f"{base_url}/login", timeout=TIMEOUT).raise_for_status()
+        answer = self.post("/login", {"username": handle, "password": PASSWORD}).response
+        assert answer.status_code == 302, answer.text[-2000:]
+
+    def get(self, path: str) -> Timed:
+        return timed(self.session.get, f"{self.base_url}{path}", allow_redirects=False)
+
+    def post(self, path: str, form: dict) -> Timed:
+        data = {**form, "csrfmiddlewaretoken": self.session.cookies["csrftoken"]}
+        return timed(self.session.post, f"{self.base_url}{path}", data=data, allow_redirects=False)
+
+
+def hidden_idempotency_key(html: str) -> str:
+    return re.search(r'name="idempotency_key" value="([^"]+)"', html).group(1)
+
+
+def worker_pids(master_pid: int) -> set[int]:
+    """The gunicorn master's children: a worker killed for hanging would come back with a new pid."""
+    children = set()
+    for task in Path(f"/proc/{master_pid}/task").iterdir():
+        children.update(int(pid) for pid in (task / "children").read_text().split())
+    return children

@@ -1,0 +1,27 @@
+"""How the fault tests run the app: a real gunicorn on 127.0.0.1 with SQLite users and our own table."""
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.harness import server_env
+from tests.faults.limits import DEFAULT_LIMITS
+
+TABLE = "cruddur-messages-faults"
+
+
+def app_env(endpoint_url: str, data_dir: Path, limits: dict | None = None) -> dict:
+    """The server's environment: SQLite users in `data_dir`, inline group updates, the given client limits
+    (none given: the app's defaults)."""
+    env = server_env(endpoint_url, data_dir, TABLE)
+    # Our own SQLite (never CI's Postgres), the seed's known password, nothing else left to chance.
+    for name in ("DATABASE_URL", "SEED_USER_PASSWORD", "MESSAGING_GROUP_UPDATES", "CRUDDUR_COUNT_DDB_CALLS",
+                 *DEFAULT_LIMITS):
+        env.pop(name, None)
+    env.update({name: str(value) for name, value in (limits or {}).items()})
+    return env
+
+
+@dataclass
+class App:
+    process: object  # the gunicorn master (subprocess.Popen)
+    base_url: str
+    limits: dict

@@ -1,0 +1,118 @@
+"""DynamoDB Local stopped or hanging: every endpoint that needs it answers 503 with Retry-After within the
+client's limits, everything else keeps answering, and the same gunicorn serves again once it is back."""
+import logging
+
+import pytest
+
+from tests.faults.app_client import Api, Browser, Timed, hidden_idempotency_key, worker_pids
+from tests.faults.limits import worst_case_seconds
+from tests.faults.servers import TABLE, App
+from tests.faults.table import read_table
+
+pytestmark = pytest.mark.ddb_local
+logger = logging.getLogger(__name__)
+
+UNAVAILABLE_PAGE_TITLE = "Messages are unavailable right now"
+
+
+def dynamodb_calls(group_uuid: str, tag: str) -> dict:
+    """Every API call that needs DynamoDB; the sends carry an Idempotency-Key so they can be retried."""
+    return {
+        "GET /api/message_groups": lambda api: api.get("/api/message_groups"),
+        "GET /api/messages/<uuid>": lambda api: api.get(f"/api/messages/{group_uuid}"),
+        "POST /api/messages {handle}": lambda api: api.send(
+            {"message": f"{tag}: to londo", "handle": "londo"}, idempotency_key=f"{tag}-handle"),
+        "POST /api/messages {message_group_uuid}": lambda api: api.send(
+            {"message": f"{tag}: to bayko", "message_group_uuid": group_uuid}, idempotency_key=f"{tag}-group"),
+    }
+
+
+def assert_unavailable_json(answer: Timed, bound: float, what: str) -> None:
+    response = answer.response
+    assert response.status_code == 503, (what, response.status_code, response.text[:500])
+    assert response.headers["Content-Type"] == "application/json", what
+    assert response.json()["detail"], what
+    assert int(response.headers["Retry-After"]) >= 1, what
+    assert answer.seconds < bound, (what, answer.seconds, bound)
+    logger.info("%s: 503 in %.2f s (bound %.1f s)", what, answer.seconds, bound)
+
+
+def assert_unavailable_page(answer: Timed, bound: float, what: str) -> None:
+    response = answer.response
+    assert response.status_code == 503, (what, response.status_code, response.text[:500])
+    assert response.headers["Content-Type"].startswith("text/html"), what
+    assert UNAVAILABLE_PAGE_TITLE in response.text, what
+    assert int(response.headers["Retry-After"]) >= 1, what
+    assert answer.seconds < bound, (what, answer.seconds, bound)
+
+
+def assert_everything_answers(app: App, api: Api, browser: Browser, group_uuid: str) -> None:
+    for name, call in dynamodb_calls(group_uuid, "after").items():
+        response = call(api).response
+        assert response.status_code == 200, (name, response.status_code, response.text[:500])
+    # The list shows each conversation's last message; the conversation shows its history.
+    for path, shown in (("/messages", "after: to bayko"), (f"/messages/{group_uuid}", "before the outage")):
+        response = browser.get(path).response
+        assert response.status_code == 200, (path, response.status_code)
+        assert shown in response.text, path
+    form_key = hidden_idempotency_key(browser.get(f"/messages/{group_uuid}").response.text)
+    sent = browser.post(f"/messages/{group_uuid}", {"message": "form after", "idempotency_key": form_key}).response
+    assert sent.status_code == 302, sent.status_code
+
+
+def assert_retries_store_once(api: Api, table_client, table: str, group_uuid: str, tag: str) -> None:
+    """Sends refused with 503 may or may not have been stored; a retry with the same key is stored exactly once."""
+    retried = {}
+    for name, call in dynamodb_calls(group_uuid, tag).items():
+        if name.startswith("POST"):
+            response = call(api).response
+            assert response.status_code == 200, (name, response.text[:500])
+            retried[response.json()["message"]] = response.json()
+    contents = read_table(table_client, table)
+    for text, sent in retried.items():
+        texts = contents.message_texts(sent["message_group_uuid"])
+        assert texts.count(text) == 1, (text, texts.count(text))
+        assert sent["uuid"] in contents.all_messages()
+
+
+@pytest.fixture
+def andrew(ddb, fast_app):
+    api = Api(fast_app.base_url, "andrewbrown")
+    first = api.send({"message": "before the outage", "handle": "bayko"}).response
+    assert first.status_code == 200, first.text
+    return api, Browser(fast_app.base_url, "andrewbrown"), first.json()["message_group_uuid"]
+
+
+def test_stopped_dynamodb_gets_503_everywhere_fast_then_the_same_gunicorn_recovers(ddb, fast_app, andrew,
+                                                                                    table_client):
+    api, browser, group_uuid = andrew
+    master, workers = fast_app.process.pid, worker_pids(fast_app.process.pid)
+    form_key = hidden_idempotency_key(browser.get(f"/messages/{group_uuid}").response.text)
+    bound = worst_case_seconds(fast_app.limits)
+
+    ddb.stop()
+    for name, call in dynamodb_calls(group_uuid, "stopped").items():
+        assert_unavailable_json(call(api), bound, name)
+    # What needs no DynamoDB keeps answering.
+    health = api.get("/api/health-check").response
+    assert health.status_code == 200 and health.json() == {"success": True, "ver": 1}
+    assert api.get("/api/users/@bayko/short").response.json()["handle"] == "bayko"
+    assert Api(fast_app.base_url, "bayko").session.headers["Authorization"].startswith("Bearer ")
+    # Pages: a friendly 503, also when sending by the form.
+    assert_unavailable_page(browser.get("/messages"), bound, "GET /messages")
+    assert_unavailable_page(browser.get(f"/messages/{group_uuid}"), bound, "GET /messages/<uuid>")
+    assert_unavailable_page(
+        browser.post(f"/messages/{group_uuid}", {"message": "form while stopped", "idempotency_key": form_key}),
+        bound, "POST /messages/<uuid>")
+    assert_unavailable_page(
+        browser.post("/messages/new/sean", {"message": "new while stopped", "idempotency_key": "stopped-new-sean"}),
+        bound, "POST /messages/new/<handle>")
+
+    ddb.start()  # same port, same data dir; the app is not touched
+    assert_everything_answers(fast_app, api, browser, group_uuid)
+    assert_retries_store_once(api, table_client, TABLE, group_uuid, "stopped")
+    resent = browser.post(f"/messages/{group_uuid}", {"message": "form while stopped", "idempotency_key": form_key})
+    assert resent.response.status_code == 302
+    assert read_table(table_client, TABLE).message_texts(group_uuid).count("form while stopped") == 1
+    assert fast_app.process.poll() is None
+    assert (fast_app.process.pid, worker_pids(fast_app.process.pid)) == (master, workers)
