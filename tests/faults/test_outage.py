@@ -4,9 +4,10 @@ import logging
 
 import pytest
 
+from bench.harness import gunicorn
 from tests.faults.app_client import Api, Browser, Timed, hidden_idempotency_key, worker_pids
-from tests.faults.limits import worst_case_seconds
-from tests.faults.servers import TABLE, App
+from tests.faults.limits import DEFAULT_LIMITS, worst_case_seconds
+from tests.faults.servers import TABLE, App, app_env
 from tests.faults.table import read_table
 
 pytestmark = pytest.mark.ddb_local
@@ -46,17 +47,17 @@ def assert_unavailable_page(answer: Timed, bound: float, what: str) -> None:
     assert answer.seconds < bound, (what, answer.seconds, bound)
 
 
-def assert_everything_answers(app: App, api: Api, browser: Browser, group_uuid: str) -> None:
-    for name, call in dynamodb_calls(group_uuid, "after").items():
+def assert_everything_answers(api: Api, browser: Browser, group_uuid: str, tag: str) -> None:
+    for name, call in dynamodb_calls(group_uuid, tag).items():
         response = call(api).response
         assert response.status_code == 200, (name, response.status_code, response.text[:500])
     # The list shows each conversation's last message; the conversation shows its history.
-    for path, shown in (("/messages", "after: to bayko"), (f"/messages/{group_uuid}", "before the outage")):
+    for path, shown in (("/messages", f"{tag}: to bayko"), (f"/messages/{group_uuid}", "before the outage")):
         response = browser.get(path).response
         assert response.status_code == 200, (path, response.status_code)
         assert shown in response.text, path
     form_key = hidden_idempotency_key(browser.get(f"/messages/{group_uuid}").response.text)
-    sent = browser.post(f"/messages/{group_uuid}", {"message": "form after", "idempotency_key": form_key}).response
+    sent = browser.post(f"/messages/{group_uuid}", {"message": f"{tag}: by form", "idempotency_key": form_key}).response
     assert sent.status_code == 302, sent.status_code
 
 
@@ -109,10 +110,56 @@ def test_stopped_dynamodb_gets_503_everywhere_fast_then_the_same_gunicorn_recove
         bound, "POST /messages/new/<handle>")
 
     ddb.start()  # same port, same data dir; the app is not touched
-    assert_everything_answers(fast_app, api, browser, group_uuid)
+    assert_everything_answers(api, browser, group_uuid, "after-stop")
     assert_retries_store_once(api, table_client, TABLE, group_uuid, "stopped")
     resent = browser.post(f"/messages/{group_uuid}", {"message": "form while stopped", "idempotency_key": form_key})
     assert resent.response.status_code == 302
     assert read_table(table_client, TABLE).message_texts(group_uuid).count("form while stopped") == 1
     assert fast_app.process.poll() is None
     assert (fast_app.process.pid, worker_pids(fast_app.process.pid)) == (master, workers)
+
+
+def test_hanging_dynamodb_gets_503_after_the_read_timeouts_then_the_same_gunicorn_recovers(ddb, fast_app, andrew,
+                                                                                          table_client):
+    api, browser, group_uuid = andrew
+    master, workers = fast_app.process.pid, worker_pids(fast_app.process.pid)
+    limits = fast_app.limits
+    bound = worst_case_seconds(limits)
+    # Each attempt waited out its read timeout: the hang was cut by the client's limits, not refused at once.
+    least = limits["DDB_MAX_ATTEMPTS"] * limits["DDB_READ_TIMEOUT"]
+
+    ddb.freeze()
+    for name, call in dynamodb_calls(group_uuid, "frozen").items():
+        answer = call(api)
+        assert_unavailable_json(answer, bound, name)
+        assert answer.seconds >= least, (name, answer.seconds)
+    assert api.get("/api/health-check").response.status_code == 200
+    assert_unavailable_page(browser.get(f"/messages/{group_uuid}"), bound, "GET /messages/<uuid>")
+
+    ddb.thaw()
+    assert_everything_answers(api, browser, group_uuid, "after-freeze")
+    assert_retries_store_once(api, table_client, TABLE, group_uuid, "frozen")
+    assert (fast_app.process.pid, worker_pids(fast_app.process.pid)) == (master, workers)
+
+
+@pytest.fixture
+def default_app(ddb, users_dir, table_client):
+    """One gunicorn worker with no DDB_* variables set: the app's default client limits."""
+    with gunicorn(app_env(ddb.endpoint_url, users_dir), workers=1) as (process, base_url):
+        yield App(process, base_url, DEFAULT_LIMITS)
+
+
+def test_the_default_client_limits_bound_an_outage_too(ddb, default_app):
+    api = Api(default_app.base_url, "andrewbrown")
+    bound = worst_case_seconds(DEFAULT_LIMITS)
+
+    ddb.freeze()
+    hung = api.get("/api/message_groups")
+    assert_unavailable_json(hung, bound, "GET /api/message_groups, DynamoDB hanging, default limits")
+    assert hung.seconds >= DEFAULT_LIMITS["DDB_MAX_ATTEMPTS"] * DEFAULT_LIMITS["DDB_READ_TIMEOUT"]
+    ddb.stop()
+    assert_unavailable_json(api.get("/api/message_groups"), bound, "GET /api/message_groups, DynamoDB stopped, "
+                            "default limits")
+
+    ddb.start()
+    assert api.get("/api/message_groups").response.status_code == 200
