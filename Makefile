@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DDB_NPM := tools/dynamodb-local
 
-.PHONY: deps run test lint unit ddb-local browser clean
+.PHONY: deps run test lint unit ddb-local browser clean audit
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,11 @@ run: deps
 test: deps
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
+
+## Known vulnerabilities (PyPI's advisory data) in every package installed from requirements-dev.txt,
+## transitive ones included; a package that cannot be checked fails the audit too (--strict).
+audit: $(VENV)/.installed
+	$(VENV)/bin/pip-audit --strict --vulnerability-service pypi --progress-spinner off
 
 lint: deps
 	$(VENV)/bin/ruff check .
