@@ -21,7 +21,8 @@ def make_client(settings: ClientSettings, service: str = "dynamodb"):
         region_name=settings.region,
         connect_timeout=settings.connect_timeout,
         read_timeout=settings.read_timeout,
-        retries={"mode": "standard", "max_attempts": settings.max_attempts},
+        # `total_max_attempts` counts the first attempt; botocore's `max_attempts` counts only the retries.
+        retries={"mode": "standard", "total_max_attempts": settings.max_attempts},
         max_pool_connections=settings.max_pool_connections,
     )
     session = boto3.session.Session()
