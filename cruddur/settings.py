@@ -184,7 +184,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["cruddur.api_content.NestingSafeJSONParser"],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "cruddur.api_content.NeverNotAcceptable",
     "DEFAULT_THROTTLE_CLASSES": [
         "cruddur.throttling.ClientIPRateThrottle",
