@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 import jwt
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.utils.crypto import salted_hmac
@@ -22,6 +21,7 @@ from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 
 from cruddur.api_exceptions import ServiceUnavailable
+from users.lookup import user_by_identity
 
 logger = logging.getLogger(__name__)
 
@@ -128,23 +128,23 @@ class BearerTokenAuthentication(BaseAuthentication):
             token = parts[1].decode("ascii")
         except UnicodeDecodeError:
             raise _invalid("not a JWT") from None
-        user_filter = self._verified_user_filter(token)
-        user = get_user_model().objects.filter(**user_filter).first()
+        user = user_by_identity(*self._verified_identity(token))
         if user is None:
             raise exceptions.PermissionDenied("The token is valid but belongs to no registered user.")
         if not user.is_active:
             raise exceptions.PermissionDenied("This account is disabled.")
         return user, token
 
-    def _verified_user_filter(self, token: str) -> dict:
+    def _verified_identity(self, token: str) -> tuple[str, object]:
+        """The (field, value) naming the token's user, once the issuer's verifier accepted the token."""
         try:
-            header = jwt.get_unverified_header(token)
-            issuer = jwt.decode(token, options={"verify_signature": False}).get("iss")
+            unverified = jwt.decode_complete(token, options={"verify_signature": False})
+            issuer = unverified["payload"].get("iss")
             if issuer == LOCAL_ISSUER:
-                return {"uuid": uuid.UUID(_verify_local(token)["sub"])}
+                return "uuid", uuid.UUID(_verify_local(token)["sub"])
             cognito = cognito_issuer()
             if cognito is not None and issuer == cognito:
-                return {"cognito_user_id": _verify_cognito(token, header, cognito)["sub"]}
+                return "cognito_user_id", _verify_cognito(token, unverified["header"], cognito)["sub"]
         except jwt.ExpiredSignatureError:
             raise _invalid("expired") from None
         except (jwt.InvalidTokenError, ValueError) as error:

@@ -79,20 +79,15 @@ WSGI_APPLICATION = "cruddur.wsgi.application"
 ASGI_APPLICATION = "cruddur.asgi.application"
 
 # Users live in Postgres in production; the embedded default is a SQLite file.
+# Connections are kept between requests (opening one cost more than the user lookup itself).
 _DATABASE_URL = env_str("DATABASE_URL")
-if _DATABASE_URL:
-    DATABASES = {
-        "default": dj_database_url.parse(
-            _DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60), conn_health_checks=True
-        )
-    }
-else:
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "db.sqlite3",
-        }
-    }
+DATABASES = {
+    "default": dj_database_url.parse(
+        _DATABASE_URL or f"sqlite:///{DATA_DIR / 'db.sqlite3'}",
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "users.User"
@@ -172,6 +167,8 @@ COGNITO_CLIENT_ID = env_str("AWS_COGNITO_USER_POOL_CLIENT_ID")
 COGNITO_REGION = env_str("AWS_COGNITO_REGION", AWS_DEFAULT_REGION)
 COGNITO_JWKS_TIMEOUT = env_float("COGNITO_JWKS_TIMEOUT", 3.0)
 LOCAL_TOKEN_LIFETIME_SECONDS = env_int("LOCAL_TOKEN_LIFETIME_SECONDS", 3600)
+# How long a token's user stays cached (users.lookup); saving the user drops it sooner.
+AUTH_USER_CACHE_SECONDS = env_int("AUTH_USER_CACHE_SECONDS", 60)
 # Where the pool's signing keys are; unset means Cognito's own JWKS address for the pool.
 COGNITO_JWKS_URL = env_str("COGNITO_JWKS_URL")
 

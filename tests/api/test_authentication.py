@@ -170,11 +170,31 @@ def test_cognito_tokens_are_refused_when_no_pool_is_configured(client, cognito, 
     assert_unauthorized(client.get(PROTECTED, **bearer(cognito.token(alice))), "issuer")
 
 
-def test_authentication_costs_one_query(client, alice, bob, django_assert_num_queries):
+def test_the_tokens_user_is_queried_once_then_cached(client, cognito, alice, bob, django_assert_num_queries):
+    for headers in (auth(alice), bearer(cognito.token(alice))):
+        # The first request looks up the token's user and bob by handle; later ones only bob.
+        with django_assert_num_queries(2):
+            assert client.get(PROTECTED, **headers).status_code == 200
+        for _ in range(3):
+            with django_assert_num_queries(1):
+                assert client.get(PROTECTED, **headers).status_code == 200
+
+
+def test_disabling_a_cached_user_takes_effect_at_the_next_request(client, cognito, alice, bob):
+    local, cognito_token = auth(alice), bearer(cognito.token(alice))
+    assert client.get(PROTECTED, **local).status_code == 200
+    assert client.get(PROTECTED, **cognito_token).status_code == 200
+    alice.is_active = False
+    alice.save(update_fields=["is_active"])
+    assert client.get(PROTECTED, **local).status_code == 403
+    assert client.get(PROTECTED, **cognito_token).status_code == 403
+
+
+def test_a_deleted_user_is_no_longer_authenticated_from_the_cache(client, alice, bob):
     headers = auth(alice)
-    # One for the authenticated user, one for the user looked up by handle.
-    with django_assert_num_queries(2):
-        assert client.get(PROTECTED, **headers).status_code == 200
+    assert client.get(PROTECTED, **headers).status_code == 200
+    alice.delete()
+    assert client.get(PROTECTED, **headers).status_code == 403
 
 
 def test_one_key_set_client_per_process(cognito):
