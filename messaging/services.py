@@ -9,7 +9,7 @@ from messaging import ddb
 from messaging.errors import NotFound, StoreUnavailable, ValidationFailed
 from messaging.store.errors import IdempotencyKeyReused, InvalidCursor, StoreConflict, StoreNotFound
 from messaging.store.models import Conversation, Message, MessageGroup, Page, UserRef
-from messaging.validation import is_idempotency_key, is_uuid, message_errors, parse_limit
+from messaging.validation import could_be_handle, is_idempotency_key, is_uuid, message_errors, parse_limit
 from users.models import User
 
 
@@ -35,7 +35,7 @@ def send_message(sender: User, text, handle=None, message_group_uuid=None, idemp
         codes.append("idempotency_key_invalid")
     recipient = None
     if not codes and message_group_uuid is None:
-        recipient = User.objects.filter(handle__iexact=handle.strip().lstrip("@"), is_active=True).first()
+        recipient = _active_user(handle.strip().lstrip("@"))
         if recipient is None:
             codes.append("user_reciever_handle_not_found")
         elif recipient.pk == sender.pk:
@@ -78,7 +78,7 @@ def read_conversation(user: User, message_group_uuid, limit=None, before=None,
 
 
 def user_short(handle: str) -> User:
-    user = User.objects.filter(handle__iexact=handle.lstrip("@"), is_active=True).first()
+    user = _active_user(handle.lstrip("@"))
     if user is None:
         raise NotFound(f"no user @{handle}")
     return user
@@ -91,6 +91,13 @@ def search_users(query: str, limit: int = 20) -> list[User]:
         return []
     matches = Q(handle__icontains=query) | Q(display_name__icontains=query)
     return list(User.objects.filter(matches, is_active=True).order_by("handle")[:limit])
+
+
+def _active_user(handle: str) -> User | None:
+    """The active user of `handle` in any case; None, without asking the database, for text no handle can be."""
+    if not could_be_handle(handle):
+        return None
+    return User.objects.filter(handle__iexact=handle, is_active=True).first()
 
 
 def _conversation_of(user: User, message_group_uuid: str) -> Conversation:
