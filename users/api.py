@@ -30,7 +30,10 @@ class UserShortSerializer(serializers.Serializer):
 
 
 class CredentialsSerializer(serializers.Serializer):
-    username = serializers.CharField(help_text="A handle (with or without @) or an email address.")
+    # As long as an email may be: the lookup need not compare (SQLite: LIKE) anything longer.
+    username = serializers.CharField(
+        max_length=254, help_text="A handle (with or without @) or an email address."
+    )
     password = serializers.CharField(trim_whitespace=False)
 
 
