@@ -8,19 +8,11 @@ import pytest
 from django.test import Client
 
 from messaging import services
-from tests.api.conftest import PASSWORD, make_user
+from tests.api.conftest import PASSWORD
+from tests.security.people import World, make_world
 from users.models import User
 
 PROBE = "csrf probe"
-
-
-@dataclass
-class World:
-    alice: User
-    bob: User
-    carol: User
-    staff: User
-    group: str
 
 
 @dataclass
@@ -37,10 +29,6 @@ class Form:
 
 def logged_in(client: Client) -> bool:
     return "_auth_user_id" in client.session
-
-
-def texts(world: World) -> list[str]:
-    return [m.text for m in services.list_messages(world.alice, world.group).items]
 
 
 def admin_user_fields(user: User, **changes) -> dict:
@@ -62,7 +50,7 @@ FORMS = {
     "send in a conversation": Form(
         "alice", lambda w: f"/messages/{w.group}",
         lambda w: {"message": PROBE},
-        lambda w, c: PROBE in texts(w),
+        lambda w, c: PROBE in w.texts(),
     ),
     "first message to someone": Form(
         "alice", lambda w: "/messages/new/carol",
@@ -104,9 +92,7 @@ FORMS = {
 
 @pytest.fixture
 def world(app_ddb, alice, bob, carol):
-    staff = make_user("staffer", is_staff=True, is_superuser=True)
-    group = services.send_message(alice, "Hello bob", handle="bob").message_group_uuid
-    return World(alice, bob, carol, staff, group)
+    return make_world(alice, bob, carol)
 
 
 def strict_client(world: World, form: Form) -> Client:
