@@ -3,14 +3,18 @@
     .venv/bin/python bench/run.py --quick
 
 Starts DynamoDB Local and gunicorn on 127.0.0.1 (stopped by their own pid at the end, also on failure),
-drives each endpoint with N concurrent clients (threads, one requests.Session each) from this process,
-then makes the same DynamoDB calls directly through MessageStore to measure the floor.
+drives each endpoint with N concurrent clients (threads, one requests.Session each) from this process.
+At N=1 each API request alternates with the same DynamoDB calls made directly through MessageStore (the floor),
+so both are measured side by side on the same machine at the same moment.
 Prints a table and, with --json PATH, writes the results as JSON.
 """
 import argparse
+import functools
+import itertools
 import json
 import logging
 import os
+import secrets
 import sys
 import tempfile
 import threading
@@ -35,6 +39,8 @@ from messaging.store.timefmt import format_time  # noqa: E402
 logger = logging.getLogger("bench")
 SENDER, PEER = "andrewbrown", "bayko"
 TABLE = "cruddur-messages-bench"
+# Measured as deployed (DEBUG off), except that TLS is left to a proxy: the bench speaks plain HTTP.
+PRODUCTION_SETTINGS = {"DEBUG": "false", "ALLOWED_HOSTS": "127.0.0.1", "SECURE_SSL_REDIRECT": "false"}
 
 
 def ddb_calls_since(log: Path, offset: int) -> tuple[dict, int]:
@@ -80,13 +86,19 @@ def fill_groups(client, owner_uuid: str, count: int) -> None:
     ])
 
 
-def time_calls(call, count: int) -> dict:
-    latencies = []
+def side_by_side(api_call, floor_call, count: int, duration: float) -> tuple[dict, dict]:
+    """N=1: one API request, then the same DynamoDB calls made directly, in turn, so both see the same machine."""
+    api, floor = [], []
+    stop_at = time.monotonic() + duration
     for index in range(count):
-        started = time.perf_counter()
-        call(index)
-        latencies.append(time.perf_counter() - started)
-    return summarize(latencies, 0, sum(latencies))
+        if time.monotonic() > stop_at:
+            break
+        for call, latencies in ((api_call, api), (floor_call, floor)):
+            started = time.perf_counter()
+            if call(index) is False:
+                raise RuntimeError("an API request failed during the side-by-side run")
+            latencies.append(time.perf_counter() - started)
+    return summarize(api, 0, sum(api)), summarize(floor, 0, sum(floor))
 
 
 def measure_scale(base: str, token_for, client, args) -> dict:
@@ -126,9 +138,11 @@ def run(args) -> dict:
         with DynamoDBLocal(data_dir=tmp_dir / "ddb") as ddb_local:
             (tmp_dir / "data").mkdir()
             env = server_env(ddb_local.endpoint_url, tmp_dir / "data", TABLE)
-            env["CRUDDUR_COUNT_DDB_CALLS"] = str(tmp_dir / "data" / "ddb_calls.jsonl")
+            env.update(PRODUCTION_SETTINGS, SECRET_KEY=secrets.token_urlsafe(50),
+                       CRUDDUR_COUNT_DDB_CALLS=str(tmp_dir / "data" / "ddb_calls.jsonl"))
             os.environ.update({k: env[k] for k in ("AWS_ENDPOINT_URL", "DDB_MESSAGE_TABLE", "CRUDDUR_DATA_DIR",
-                                                    "DEBUG", "DJANGO_SETTINGS_MODULE")})
+                                                    "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS",
+                                                    "DJANGO_SETTINGS_MODULE")})
             manage(env, "migrate", "--no-input")
             manage(env, "ddb", "schema-load")
             manage(env, "seed_users")
@@ -140,8 +154,10 @@ def run(args) -> dict:
 
             new_conversations = args.requests * len(args.concurrency)
             User.objects.bulk_create(
-                User(handle=f"bench{i}", display_name=f"Bench {i}", email=f"bench{i}@example.invalid")
-                for i in range(new_conversations)
+                [User(handle=f"bench{i}", display_name=f"Bench {i}", email=f"bench{i}@example.invalid")
+                 for i in range(new_conversations)]
+                + [User(handle=f"peer{i}", display_name=f"Peer {i}", email=f"peer{i}@example.invalid")
+                   for i in range(max(args.concurrency))]
             )
             with gunicorn(env, args.workers) as (process, base):
                 def token_for(handle):
@@ -150,17 +166,36 @@ def run(args) -> dict:
                     return {"Authorization": f"Bearer {token['access_token']}"}
 
                 headers = token_for(SENDER)
-                first = requests.post(f"{base}/api/messages", headers=headers,
-                                      json={"message": "hello", "handle": PEER}, timeout=30)
-                first.raise_for_status()
-                group_uuid = first.json()["message_group_uuid"]
+
+                def start_conversation(handle):
+                    sent = requests.post(f"{base}/api/messages", headers=headers,
+                                         json={"message": "hello", "handle": handle}, timeout=30)
+                    sent.raise_for_status()
+                    return sent.json()["message_group_uuid"]
+
+                group_uuid = start_conversation(PEER)
+                # Each client continues its own conversation, as people do; one hot conversation shared by
+                # every client is measured apart, since its writers must take turns.
+                own_groups = [start_conversation(f"peer{i}") for i in range(max(args.concurrency))]
+                # Consecutive picks are distinct, so the N threads of one level never share a conversation.
+                picks, client_group = itertools.count(), threading.local()
+                store = ddb.get_store()
+                sender = User.objects.get_by_handle(SENDER)
+                sender_uuid, sender_ref = str(sender.uuid), user_ref(sender)
 
                 def get(path):
                     return lambda session, i: session.get(f"{base}{path}", headers=headers, timeout=30).ok
 
-                def continue_conversation(session, i):
-                    body = {"message": f"bench {i}", "message_group_uuid": group_uuid}
+                def send(session, body):
                     return session.post(f"{base}/api/messages", headers=headers, json=body, timeout=30).ok
+
+                def continue_own_conversation(session, i):
+                    if not hasattr(client_group, "uuid"):
+                        client_group.uuid = own_groups[next(picks) % len(own_groups)]
+                    return send(session, {"message": f"bench {i}", "message_group_uuid": client_group.uuid})
+
+                def continue_hot_conversation(session, i):
+                    return send(session, {"message": f"hot {i}", "message_group_uuid": group_uuid})
 
                 recipients = iter(range(new_conversations))
                 recipient_lock = threading.Lock()
@@ -168,39 +203,38 @@ def run(args) -> dict:
                 def new_conversation(session, i):
                     with recipient_lock:
                         handle = f"bench{next(recipients)}"
-                    body = {"message": "hi", "handle": handle}
-                    return session.post(f"{base}/api/messages", headers=headers, json=body, timeout=30).ok
+                    return send(session, {"message": "hi", "handle": handle})
 
                 endpoints = {
                     "GET /api/message_groups": get("/api/message_groups"),
                     "GET /api/messages/<uuid>": get(f"/api/messages/{group_uuid}"),
-                    "POST /api/messages (continue)": continue_conversation,
+                    "POST /api/messages (continue)": continue_own_conversation,
+                    "POST /api/messages (continue, one hot conversation)": continue_hot_conversation,
                     "POST /api/messages (new)": new_conversation,
+                }
+                floors = {
+                    "GET /api/message_groups": lambda i: store.list_groups(sender_uuid, 20),
+                    "GET /api/messages/<uuid>": lambda i: (store.get_conversation(group_uuid),
+                                                           store.list_messages(group_uuid, 20)),
+                    "POST /api/messages (continue)": lambda i: store.send_in_conversation(
+                        store.get_conversation(group_uuid), sender_ref, f"floor {i}"),
                 }
                 calls_log, calls_offset = Path(env["CRUDDUR_COUNT_DDB_CALLS"]), 0
                 _, calls_offset = ddb_calls_since(calls_log, calls_offset)
                 results["ddb_calls_per_request"] = {}
                 for name, make_request in endpoints.items():
-                    results["api"][name] = {
-                        str(n): drive(make_request, n, args.requests, args.duration) for n in args.concurrency
-                    }
+                    levels = results["api"][name] = {}
+                    for n in args.concurrency:
+                        if n == 1 and name in floors:
+                            levels["1"], results["floor"][name] = side_by_side(
+                                functools.partial(make_request, requests.Session()), floors[name], args.requests,
+                                args.duration)
+                        else:
+                            levels[str(n)] = drive(make_request, n, args.requests, args.duration)
                     results["ddb_calls_per_request"][name], calls_offset = ddb_calls_since(calls_log, calls_offset)
                 results["scale"] = measure_scale(base, token_for, ddb.get_client(), args)
                 results["worker_peak_rss_mb"] = worker_peak_rss_mb(process.pid)
 
-            store = ddb.get_store()
-            sender = User.objects.get_by_handle(SENDER)
-            sender_uuid, sender_ref = str(sender.uuid), user_ref(sender)
-            results["floor"] = {
-                "GET /api/message_groups": time_calls(lambda i: store.list_groups(sender_uuid, 20), args.requests),
-                "GET /api/messages/<uuid>": time_calls(
-                    lambda i: (store.get_conversation(group_uuid), store.list_messages(group_uuid, 20)),
-                    args.requests),
-                "POST /api/messages (continue)": time_calls(
-                    lambda i: store.send_in_conversation(store.get_conversation(group_uuid), sender_ref,
-                                                         f"floor {i}"),
-                    args.requests),
-            }
     results["ratio_p50_vs_floor_n1"] = {
         name: round(results["api"][name]["1"]["p50_ms"] / floor["p50_ms"], 2)
         for name, floor in results["floor"].items()

@@ -16,7 +16,7 @@ PROJECT_DIR = Path(__file__).resolve().parents[2]
 # The bench's own SQLite in its temp dir: never the suite's (or CI's) Postgres database.
 BENCH_ENV = {name: value for name, value in os.environ.items() if name != "DATABASE_URL"}
 ENDPOINTS = ["GET /api/message_groups", "GET /api/messages/<uuid>", "POST /api/messages (continue)",
-             "POST /api/messages (new)"]
+             "POST /api/messages (continue, one hot conversation)", "POST /api/messages (new)"]
 
 
 def test_bench_measures_every_endpoint_and_its_floor_without_errors(tmp_path):
@@ -56,6 +56,8 @@ def test_bench_counts_the_design_minimum_of_dynamodb_calls(tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     calls = json.loads(out.read_text())["ddb_calls_per_request"]
 
+    # Every request of the level is counted.
+    assert calls["GET /api/message_groups"]["requests"] == 4
     assert calls["GET /api/message_groups"]["commonest"] == ["Query"]
     assert calls["GET /api/messages/<uuid>"]["commonest"] == ["GetItem", "Query"]
     assert calls["POST /api/messages (continue)"]["commonest"] == ["GetItem", "TransactWriteItems"]
