@@ -49,8 +49,9 @@ def is_uuid(value) -> bool:
 
 
 def parse_limit(value) -> int:
-    """The page size from a query string; raises ValueError for anything but 1..MAX_LIMIT."""
-    if value is None or value == "":
+    """The page size from a query string; raises ValueError for anything but 1..MAX_LIMIT (an empty
+    `limit=` too: the schema documents an integer)."""
+    if value is None:
         return DEFAULT_LIMIT
     if isinstance(value, bool):
         raise ValueError(value)
