@@ -294,6 +294,7 @@ def cursor_of(text: str) -> str:
 
 
 BAD_PAGING = [
+    ("limit=", ["limit_invalid"]),
     ("limit=%00", ["limit_invalid"]),
     ("limit=10.0", ["limit_invalid"]),
     ("limit=1e2", ["limit_invalid"]),
