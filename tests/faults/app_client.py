@@ -80,3 +80,12 @@ def worker_pids(master_pid: int) -> set[int]:
     for task in Path(f"/proc/{master_pid}/task").iterdir():
         children.update(int(pid) for pid in (task / "children").read_text().split())
     return children
+
+
+def all_worker_pids(master_pid: int, workers: int, timeout: float = 30) -> set[int]:
+    """The workers' pids once all of them are up (the port opens before the last one has booted)."""
+    deadline = time.monotonic() + timeout
+    while len(pids := worker_pids(master_pid)) < workers:
+        assert time.monotonic() < deadline, f"gunicorn has {len(pids)} of {workers} workers"
+        time.sleep(0.1)
+    return pids

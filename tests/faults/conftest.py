@@ -48,7 +48,7 @@ def table_client(faulty_ddb, users_dir):
 def fast_app(faulty_ddb, users_dir, table_client):
     """gunicorn (2 workers) on our DynamoDB Local with small client limits; stopped by its pid at the end."""
     with gunicorn(app_env(faulty_ddb.endpoint_url, users_dir, FAST_LIMITS), workers=2) as (process, base_url):
-        yield App(process, base_url, FAST_LIMITS)
+        yield App(process, base_url, FAST_LIMITS, workers=2)
 
 
 @pytest.fixture

@@ -25,3 +25,4 @@ class App:
     process: object  # the gunicorn master (subprocess.Popen)
     base_url: str
     limits: dict
+    workers: int

@@ -9,9 +9,13 @@ class TableContents:
     group_items: list[dict] = field(default_factory=list)
     messages: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))  # group uuid -> MSG items
     pairs: list[dict] = field(default_factory=list)
+    receipts: dict[str, dict] = field(default_factory=dict)  # message uuid -> IDEM item
 
     def message_texts(self, group_uuid: str) -> list[str]:
         return [item["message"]["S"] for item in self.messages.get(group_uuid, [])]
+
+    def message_texts_everywhere(self) -> set[str]:
+        return {item["message"]["S"] for found in self.messages.values() for item in found}
 
     def all_messages(self) -> dict[str, dict]:
         """message uuid -> MSG item, over every conversation."""
@@ -31,6 +35,8 @@ def read_table(client, table: str) -> TableContents:
                 contents.messages[pk.removeprefix("MSG#")].append(item)
             elif pk.startswith("PAIR#"):
                 contents.pairs.append(item)
+            elif pk.startswith("IDEM#"):
+                contents.receipts[item["message_uuid"]["S"]] = item
     return contents
 
 

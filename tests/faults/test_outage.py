@@ -1,20 +1,15 @@
 """DynamoDB Local stopped or hanging: every endpoint that needs it answers 503 with Retry-After within the
 client's limits, everything else keeps answering, and the same gunicorn serves again once it is back."""
-import logging
-
 import pytest
 
 from bench.harness import gunicorn
-from tests.faults.app_client import Api, Browser, Timed, hidden_idempotency_key, worker_pids
+from tests.faults.answers import assert_unavailable_json, assert_unavailable_page
+from tests.faults.app_client import Api, Browser, all_worker_pids, hidden_idempotency_key, worker_pids
 from tests.faults.limits import DEFAULT_LIMITS, worst_case_seconds
 from tests.faults.servers import TABLE, App, app_env
 from tests.faults.table import read_table
 
 pytestmark = pytest.mark.ddb_local
-logger = logging.getLogger(__name__)
-
-UNAVAILABLE_PAGE_TITLE = "Messages are unavailable right now"
-
 
 def dynamodb_calls(group_uuid: str, tag: str) -> dict:
     """Every API call that needs DynamoDB; the sends carry an Idempotency-Key so they can be retried."""
@@ -26,25 +21,6 @@ def dynamodb_calls(group_uuid: str, tag: str) -> dict:
         "POST /api/messages {message_group_uuid}": lambda api: api.send(
             {"message": f"{tag}: to bayko", "message_group_uuid": group_uuid}, idempotency_key=f"{tag}-group"),
     }
-
-
-def assert_unavailable_json(answer: Timed, bound: float, what: str) -> None:
-    response = answer.response
-    assert response.status_code == 503, (what, response.status_code, response.text[:500])
-    assert response.headers["Content-Type"] == "application/json", what
-    assert response.json()["detail"], what
-    assert int(response.headers["Retry-After"]) >= 1, what
-    assert answer.seconds < bound, (what, answer.seconds, bound)
-    logger.info("%s: 503 in %.2f s (bound %.1f s)", what, answer.seconds, bound)
-
-
-def assert_unavailable_page(answer: Timed, bound: float, what: str) -> None:
-    response = answer.response
-    assert response.status_code == 503, (what, response.status_code, response.text[:500])
-    assert response.headers["Content-Type"].startswith("text/html"), what
-    assert UNAVAILABLE_PAGE_TITLE in response.text, what
-    assert int(response.headers["Retry-After"]) >= 1, what
-    assert answer.seconds < bound, (what, answer.seconds, bound)
 
 
 def assert_everything_answers(api: Api, browser: Browser, group_uuid: str, tag: str) -> None:
@@ -87,7 +63,7 @@ def andrew(ddb, fast_app):
 def test_stopped_dynamodb_gets_503_everywhere_fast_then_the_same_gunicorn_recovers(ddb, fast_app, andrew,
                                                                                     table_client):
     api, browser, group_uuid = andrew
-    master, workers = fast_app.process.pid, worker_pids(fast_app.process.pid)
+    master, workers = fast_app.process.pid, all_worker_pids(fast_app.process.pid, fast_app.workers)
     form_key = hidden_idempotency_key(browser.get(f"/messages/{group_uuid}").response.text)
     bound = worst_case_seconds(fast_app.limits)
 
@@ -122,11 +98,12 @@ def test_stopped_dynamodb_gets_503_everywhere_fast_then_the_same_gunicorn_recove
 def test_hanging_dynamodb_gets_503_after_the_read_timeouts_then_the_same_gunicorn_recovers(ddb, fast_app, andrew,
                                                                                           table_client):
     api, browser, group_uuid = andrew
-    master, workers = fast_app.process.pid, worker_pids(fast_app.process.pid)
+    master, workers = fast_app.process.pid, all_worker_pids(fast_app.process.pid, fast_app.workers)
     limits = fast_app.limits
     bound = worst_case_seconds(limits)
-    # Each attempt waited out its read timeout: the hang was cut by the client's limits, not refused at once.
-    least = limits["DDB_MAX_ATTEMPTS"] * limits["DDB_READ_TIMEOUT"]
+    # At least one read timeout waited out: the hang was cut by the client's limits, not refused at once. (Not one
+    # per attempt: botocore's retry quota, spent by earlier outages of this long-lived server, may skip retries.)
+    least = limits["DDB_READ_TIMEOUT"]
 
     ddb.freeze()
     for name, call in dynamodb_calls(group_uuid, "frozen").items():
@@ -146,7 +123,7 @@ def test_hanging_dynamodb_gets_503_after_the_read_timeouts_then_the_same_gunicor
 def default_app(ddb, users_dir, table_client):
     """One gunicorn worker with no DDB_* variables set: the app's default client limits."""
     with gunicorn(app_env(ddb.endpoint_url, users_dir), workers=1) as (process, base_url):
-        yield App(process, base_url, DEFAULT_LIMITS)
+        yield App(process, base_url, DEFAULT_LIMITS, workers=1)
 
 
 def test_the_default_client_limits_bound_an_outage_too(ddb, default_app):
@@ -156,7 +133,9 @@ def test_the_default_client_limits_bound_an_outage_too(ddb, default_app):
     ddb.freeze()
     hung = api.get("/api/message_groups")
     assert_unavailable_json(hung, bound, "GET /api/message_groups, DynamoDB hanging, default limits")
-    assert hung.seconds >= DEFAULT_LIMITS["DDB_MAX_ATTEMPTS"] * DEFAULT_LIMITS["DDB_READ_TIMEOUT"]
+    # Each attempt waits out its read timeout, so the time counts the attempts: DDB_MAX_ATTEMPTS of them, no more.
+    attempts, read_timeout = DEFAULT_LIMITS["DDB_MAX_ATTEMPTS"], DEFAULT_LIMITS["DDB_READ_TIMEOUT"]
+    assert attempts * read_timeout <= hung.seconds < (attempts + 1) * read_timeout
     ddb.stop()
     assert_unavailable_json(api.get("/api/message_groups"), bound, "GET /api/message_groups, DynamoDB stopped, "
                             "default limits")
