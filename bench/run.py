@@ -3,7 +3,7 @@
     .venv/bin/python bench/run.py --quick
 
 Starts DynamoDB Local and gunicorn on 127.0.0.1 (stopped by their own pid at the end, also on failure),
-drives each endpoint with N concurrent clients (threads, one requests.Session each) from this process.
+drives each endpoint with N concurrent clients (threads, one urllib3 pool each) from this process.
 At N=1 each API request alternates with the same DynamoDB calls made directly through MessageStore (the floor),
 so both are measured side by side on the same machine at the same moment.
 Prints a table and, with --json PATH, writes the results as JSON.
@@ -30,7 +30,16 @@ import requests
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
 
-from bench.harness import PASSWORD, drive, gunicorn, manage, server_env, summarize, worker_peak_rss_mb  # noqa: E402
+from bench.harness import (  # noqa: E402
+    PASSWORD,
+    drive,
+    gunicorn,
+    http_client,
+    manage,
+    server_env,
+    summarize,
+    worker_peak_rss_mb,
+)
 from messaging.ddb_local import DynamoDBLocal  # noqa: E402
 from messaging.store import items  # noqa: E402
 from messaging.store.models import Message, UserRef  # noqa: E402
@@ -86,48 +95,61 @@ def fill_groups(client, owner_uuid: str, count: int) -> None:
     ])
 
 
-def side_by_side(api_call, floor_call, count: int, duration: float) -> tuple[dict, dict]:
-    """N=1: one API request, then the same DynamoDB calls made directly, in turn, so both see the same machine."""
-    api, floor = [], []
+def side_by_side(first, second, count: int, duration: float) -> tuple[dict, dict]:
+    """`first(i)` then `second(i)`, in turn, `count` times: both are timed on the same machine at the same moment
+    (the machine is shared and noisy). A call returning False is a failed API request."""
+    latencies = ([], [])
     stop_at = time.monotonic() + duration
     for index in range(count):
         if time.monotonic() > stop_at:
             break
-        for call, latencies in ((api_call, api), (floor_call, floor)):
+        for call, timed in zip((first, second), latencies, strict=True):
             started = time.perf_counter()
             if call(index) is False:
                 raise RuntimeError("an API request failed during the side-by-side run")
-            latencies.append(time.perf_counter() - started)
-    return summarize(api, 0, sum(api)), summarize(floor, 0, sum(floor))
+            timed.append(time.perf_counter() - started)
+    return tuple(summarize(timed, 0, sum(timed)) for timed in latencies)
 
 
 def measure_scale(base: str, token_for, client, args) -> dict:
-    """p50 of the same list requests on a small and a large conversation, and a user with few and many groups."""
+    """p50 of the same list request on a small and a large conversation, and for a user with few and many
+    conversations, measured side by side. The same page size (10) for both, so only the table's size differs."""
     from users.models import User
 
     headers = token_for(SENDER)
     sender = User.objects.get_by_handle(SENDER)
     sender_ref = UserRef(str(sender.uuid), sender.handle, sender.display_name)
-    paths = {}
-    for size, peer, count in (("small", "jake", 100), ("large", "ice", args.scale_messages)):
+
+    def conversation_of(peer: str, count: int) -> str:
         sent = requests.post(f"{base}/api/messages", headers=headers, json={"message": "hi", "handle": peer},
                              timeout=30)
         sent.raise_for_status()
         group_uuid = sent.json()["message_group_uuid"]
         fill_conversation(client, group_uuid, sender_ref, count - 1)
-        paths[f"messages {size} ({count} messages)"] = (f"/api/messages/{group_uuid}", headers)
-    for size, owner, count in (("small", "londo", 10), ("large", "sean", args.scale_groups)):
-        fill_groups(client, str(User.objects.get_by_handle(owner).uuid), count)
-        paths[f"groups {size} ({count} conversations)"] = ("/api/message_groups", token_for(owner))
-    scale = {
-        name: drive(lambda session, i, path=path, auth=auth: session.get(f"{base}{path}", headers=auth,
-                                                                           timeout=30).ok,
-                    1, args.requests, args.duration)
-        for name, (path, auth) in paths.items()
+        return f"/api/messages/{group_uuid}?limit=10"
+
+    def owner_of(handle: str, count: int) -> dict:
+        fill_groups(client, str(User.objects.get_by_handle(handle).uuid), count)
+        return token_for(handle)
+
+    cases = {
+        "messages": [("messages small (100 messages)", conversation_of("jake", 100), headers),
+                     (f"messages large ({args.scale_messages} messages)",
+                      conversation_of("ice", args.scale_messages), headers)],
+        "groups": [("groups small (10 conversations)", "/api/message_groups?limit=10", owner_of("londo", 10)),
+                   (f"groups large ({args.scale_groups} conversations)", "/api/message_groups?limit=10",
+                    owner_of("sean", args.scale_groups))],
     }
-    names = list(scale)
-    scale["ratio_messages_large_vs_small"] = round(scale[names[1]]["p50_ms"] / scale[names[0]]["p50_ms"], 2)
-    scale["ratio_groups_large_vs_small"] = round(scale[names[3]]["p50_ms"] / scale[names[2]]["p50_ms"], 2)
+    http = http_client()
+
+    def get(path: str, auth: dict):
+        return lambda i: http.request("GET", f"{base}{path}", headers=auth).status == 200
+
+    scale = {}
+    for kind, ((small, small_path, small_auth), (large, large_path, large_auth)) in cases.items():
+        scale[small], scale[large] = side_by_side(get(small_path, small_auth), get(large_path, large_auth),
+                                                  args.requests, args.duration)
+        scale[f"ratio_{kind}_large_vs_small"] = round(scale[large]["p50_ms"] / scale[small]["p50_ms"], 2)
     return scale
 
 
@@ -138,12 +160,13 @@ def run(args) -> dict:
         with DynamoDBLocal(data_dir=tmp_dir / "ddb") as ddb_local:
             (tmp_dir / "data").mkdir()
             env = server_env(ddb_local.endpoint_url, tmp_dir / "data", TABLE)
-            env.update(PRODUCTION_SETTINGS, SECRET_KEY=secrets.token_urlsafe(50),
+            env.update(PRODUCTION_SETTINGS, SECRET_KEY=secrets.token_urlsafe(50), STATIC_ROOT=str(tmp_dir / "static"),
                        CRUDDUR_COUNT_DDB_CALLS=str(tmp_dir / "data" / "ddb_calls.jsonl"))
             os.environ.update({k: env[k] for k in ("AWS_ENDPOINT_URL", "DDB_MESSAGE_TABLE", "CRUDDUR_DATA_DIR",
                                                     "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS",
                                                     "DJANGO_SETTINGS_MODULE")})
             manage(env, "migrate", "--no-input")
+            manage(env, "collectstatic", "--no-input")  # as deployed: WhiteNoise holds the files' index
             manage(env, "ddb", "schema-load")
             manage(env, "seed_users")
             import django
@@ -184,10 +207,10 @@ def run(args) -> dict:
                 sender_uuid, sender_ref = str(sender.uuid), user_ref(sender)
 
                 def get(path):
-                    return lambda session, i: session.get(f"{base}{path}", headers=headers, timeout=30).ok
+                    return lambda session, i: session.request("GET", f"{base}{path}", headers=headers).status == 200
 
                 def send(session, body):
-                    return session.post(f"{base}/api/messages", headers=headers, json=body, timeout=30).ok
+                    return session.request("POST", f"{base}/api/messages", headers=headers, json=body).status == 200
 
                 def continue_own_conversation(session, i):
                     if not hasattr(client_group, "uuid"):
@@ -227,7 +250,7 @@ def run(args) -> dict:
                     for n in args.concurrency:
                         if n == 1 and name in floors:
                             levels["1"], results["floor"][name] = side_by_side(
-                                functools.partial(make_request, requests.Session()), floors[name], args.requests,
+                                functools.partial(make_request, http_client()), floors[name], args.requests,
                                 args.duration)
                         else:
                             levels[str(n)] = drive(make_request, n, args.requests, args.duration)
