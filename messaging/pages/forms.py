@@ -3,11 +3,13 @@ import uuid
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 
 from messaging.pages.error_text import MESSAGE_FIELD_CODES, error_text
 from messaging.validation import MAX_MESSAGE_CHARS
 
 FRESH_KEY_CODES = frozenset({"idempotency_key_reused", "idempotency_key_invalid"})
+EMAIL_MAX_LENGTH = 254
 
 
 def new_idempotency_key() -> str:
@@ -22,8 +24,13 @@ class LoginForm(AuthenticationForm):
 
     def __init__(self, request=None, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
-        self.fields["username"].label = "Handle or email"
-        self.fields["username"].widget.attrs.update(autocomplete="username", autocapitalize="none")
+        username = self.fields["username"]
+        username.label = "Handle or email"
+        # AuthenticationForm caps the input at the handle's 32 characters (in the browser only): an email
+        # may be longer, and anything longer than an email is refused here, before the user lookup.
+        username.max_length = EMAIL_MAX_LENGTH
+        username.validators.append(MaxLengthValidator(EMAIL_MAX_LENGTH))
+        username.widget.attrs.update(autocomplete="username", autocapitalize="none", maxlength=str(EMAIL_MAX_LENGTH))
 
 
 class MessageForm(forms.Form):
