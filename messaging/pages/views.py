@@ -23,6 +23,9 @@ def form_context(form: MessageForm) -> dict:
 def send_from_form(sender, form: MessageForm, **recipient):
     """Send the form's message to `handle=` or `message_group_uuid=`; None, with errors on the form, if refused."""
     if not form.is_valid():
+        if "idempotency_key" in form.errors:
+            # A hidden field's error is not shown: refuse it as a malformed key, which also renews the key.
+            form.add_error_codes(["idempotency_key_invalid"])
         return None
     try:
         return services.send_message(
