@@ -11,7 +11,7 @@ import random
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Literal
 
@@ -53,10 +53,12 @@ class BackfillReport:
 
 @dataclass
 class _Outcome:
-    """What a cancelled transaction says: which of our labelled operations failed a condition."""
+    """What a cancelled transaction says: which of our labelled operations failed a condition, and the
+    items as they were when it failed (for operations that ask for them)."""
 
     failed: frozenset[str] = frozenset()
     committed: bool = False
+    current_items: dict[str, dict] = field(default_factory=dict)
 
 
 class MessageStore:
@@ -132,7 +134,7 @@ class MessageStore:
                   for owner, other in members.items()],
                 *self._receipt_ops(message, idempotency_key, request_hash),
             ]
-            sent = self._commit_send(ops, message, idempotency_key, request_hash)
+            sent = self._sent(self._transact(ops), message, idempotency_key, request_hash)
             if sent is not None:
                 return sent
             # Lost the race to start this conversation, or a time collided: look again.
@@ -154,14 +156,13 @@ class MessageStore:
                 same_time = {m.uuid: message.created_at for m in conversation.members}
                 ops += self._rekey_ops(conversation, message, same_time)
             ops += self._receipt_ops(message, idempotency_key, request_hash)
-            sent = self._commit_send(ops, message, idempotency_key, request_hash)
+            outcome = self._transact(ops)
+            sent = self._sent(outcome, message, idempotency_key, request_hash)
             if sent is not None:
                 return sent
             collided_at = message.created_at
             self._pause(attempt, deadline)
-            conversation = self.get_conversation(conversation.uuid)
-            if conversation is None:
-                raise StoreNotFound(f"conversation {message.message_group_uuid} disappeared")
+            conversation = self._conversation_after(outcome, conversation.uuid)
 
     def apply_message_to_groups(self, message: Message) -> bool:
         """Re-key both group items for a stored message (stream mode); False if nothing to do.
@@ -308,6 +309,8 @@ class MessageStore:
             "Key": items.conversation_key(conversation.uuid),
             "UpdateExpression": "SET last_message_at = :t, members.#s = :s, members.#o = :o",
             "ConditionExpression": "last_message_at = :previous",
+            # A lost race returns the conversation as it now is, so the retry needs no GetItem.
+            "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
             "ExpressionAttributeNames": names,
             "ExpressionAttributeValues": {
                 ":t": items.S(message.created_at),
@@ -338,15 +341,22 @@ class MessageStore:
             "ExpressionAttributeValues": {":now": {"N": str(now)}},
         }})]
 
-    def _commit_send(self, ops: list, message: Message, idempotency_key: str | None,
-                     request_hash: str) -> Message | None:
+    def _sent(self, outcome: _Outcome, message: Message, idempotency_key: str | None,
+              request_hash: str) -> Message | None:
         """The stored message, or the first result of a retried send; None if the attempt lost a race."""
-        outcome = self._transact(ops)
         if outcome.committed:
             return message
         if "receipt" in outcome.failed:
             return self._replay(message.sender.uuid, idempotency_key, request_hash)
         return None
+
+    def _conversation_after(self, outcome: _Outcome, group_uuid: str) -> Conversation:
+        """The conversation after a lost race: as the cancelled transaction returned it, else read again."""
+        item = outcome.current_items.get("conversation")
+        conversation = items.conversation_from_item(item) if item else self.get_conversation(group_uuid)
+        if conversation is None:
+            raise StoreNotFound(f"conversation {group_uuid} disappeared")
+        return conversation
 
     def _replay(self, sender_uuid: str, idempotency_key: str, request_hash: str) -> Message | None:
         receipt = self._get(items.receipt_key(sender_uuid, idempotency_key))
@@ -384,12 +394,14 @@ class MessageStore:
                 return _Outcome()
             if code != "TransactionCanceledException":
                 raise
-            reasons = [r.get("Code", "None") for r in error.response.get("CancellationReasons", [])]
-            if _UNAVAILABLE_REASONS & set(reasons):
+            reasons = dict(zip(labels, error.response.get("CancellationReasons", []), strict=False))
+            if _UNAVAILABLE_REASONS & {reason.get("Code", "None") for reason in reasons.values()}:
                 raise StoreUnavailable("DynamoDB is throttling") from error
-            return _Outcome(failed=frozenset(
-                label for label, reason in zip(labels, reasons, strict=False) if reason == "ConditionalCheckFailed"
-            ))
+            return _Outcome(
+                failed=frozenset(label for label, reason in reasons.items()
+                                 if reason.get("Code") == "ConditionalCheckFailed"),
+                current_items={label: reason["Item"] for label, reason in reasons.items() if "Item" in reason},
+            )
         return _Outcome(committed=True)
 
     # ---------------------------------------------------------------- internals: plumbing

@@ -73,6 +73,24 @@ def test_continuing_rekeys_both_group_items_forward(stepping_store):
     assert set(conversation.group_sks.values()) == {second.created_at}
 
 
+def test_a_send_that_lost_the_race_retries_with_the_conversation_its_transaction_returned(stepping_store):
+    store = stepping_store
+    first = store.send_to_user(ANDREW, BAYKO, "one")
+    stale = store.get_conversation(first.message_group_uuid)
+    store.send_in_conversation(stale, BAYKO, "two")  # now `stale` no longer has the last message time
+    calls = []
+    store.client.meta.events.register("before-call.dynamodb", lambda model, **kwargs: calls.append(model.name))
+
+    third = store.send_in_conversation(stale, ANDREW, "three")
+
+    # The cancelled transaction carried the current conversation: no GetItem between the two attempts.
+    assert calls == ["TransactWriteItems", "TransactWriteItems"]
+    assert [m.text for m in store.list_messages(first.message_group_uuid, 10).items] == ["one", "two", "three"]
+    for owner in (ANDREW, BAYKO):
+        [group] = group_items(store, owner.uuid)
+        assert (group["sk"]["S"], group["message"]["S"]) == (third.created_at, "three")
+
+
 def test_a_message_never_overwrites_one_at_the_same_microsecond(ddb_backend):
     client, table = ddb_backend
     frozen = MessageStore(client, table, clock=lambda: datetime(2026, 1, 1, tzinfo=UTC))
