@@ -60,10 +60,10 @@ def manage(env: dict, *args: str) -> None:
 
 
 @contextlib.contextmanager
-def gunicorn(env: dict, workers: int):
+def gunicorn(env: dict, workers: int, python: str = sys.executable):
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "cruddur.wsgi", "--workers", str(workers),
+        [python, "-m", "gunicorn", "cruddur.wsgi", "--workers", str(workers),
          "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
         cwd=PROJECT_DIR, env=env,
     )

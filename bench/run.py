@@ -182,7 +182,7 @@ def run(args) -> dict:
                 + [User(handle=f"peer{i}", display_name=f"Peer {i}", email=f"peer{i}@example.invalid")
                    for i in range(max(args.concurrency))]
             )
-            with gunicorn(env, args.workers) as (process, base):
+            with gunicorn(env, args.workers, args.server_python) as (process, base):
                 def token_for(handle):
                     token = requests.post(f"{base}/api/auth/token",
                                           json={"username": handle, "password": PASSWORD}, timeout=30).json()
@@ -293,6 +293,9 @@ def parse_args(argv=None):
     parser.add_argument("--scale-messages", type=int, default=100_000, help="messages in the large conversation")
     parser.add_argument("--scale-groups", type=int, default=1000, help="conversations of the user with many")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--server-python", default=sys.executable,
+                        help="the interpreter gunicorn runs with: a virtualenv made from requirements.txt alone"
+                             " measures the worker as deployed, without the test tools DRF imports when present")
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args(argv)
     if args.quick:
