@@ -3,6 +3,7 @@ the DynamoDB table holds the same items (a full, consistent Scan) and the user r
 
 Cases of one kind share a test (one table, one conversation) and each is a subtest, so a failure names it."""
 import base64
+import functools
 import json
 from contextlib import contextmanager
 
@@ -10,23 +11,9 @@ import pytest
 
 from messaging import services
 from tests.api.conftest import auth
-from users.models import User
+from tests.stored_state import COMBINING, EMOJI, FLAG, nothing_stored
 
 MOTO = pytest.mark.parametrize("ddb_backend", ["moto"], indirect=True)
-COMBINING = "e\u0301\u0308"  # one character to the reader: e, combining acute, combining diaeresis
-EMOJI = "\U0001f44d\U0001f3fd"  # thumbs up with a skin-tone modifier
-FLAG = "\U0001f1e8\U0001f1e6"  # two regional indicators, one flag
-
-
-def table_items(client, table) -> list[dict]:
-    pages = client.get_paginator("scan").paginate(TableName=table, ConsistentRead=True)
-    items = [item for page in pages for item in page["Items"]]
-    return sorted(items, key=lambda item: (item["pk"]["S"], item["sk"]["S"]))
-
-
-def user_rows() -> list[dict]:
-    return list(User.objects.order_by("pk").values())
-
 
 @pytest.fixture
 def conversation(app_ddb, alice, bob):
@@ -38,17 +25,7 @@ def conversation(app_ddb, alice, bob):
 
 @pytest.fixture
 def nothing_written(app_ddb, conversation):
-    client, table = app_ddb
-
-    @contextmanager
-    def unchanged():
-        before_items, before_users = table_items(client, table), user_rows()
-        assert before_items, "the check needs a table with items in it"
-        yield
-        assert table_items(client, table) == before_items, "DynamoDB items changed"
-        assert user_rows() == before_users, "user rows changed"
-
-    return unchanged
+    return functools.partial(nothing_stored, *app_ddb)
 
 
 @pytest.fixture

@@ -1,0 +1,30 @@
+"""What the app has stored, to show that a refused request wrote nothing: every item of the messages
+table (a consistent Scan) and every user row."""
+from contextlib import contextmanager
+
+from users.models import User
+
+# Text that is one character to a reader but several code points.
+COMBINING = "e\u0301\u0308"  # e, combining acute, combining diaeresis
+EMOJI = "\U0001f44d\U0001f3fd"  # thumbs up with a skin-tone modifier
+FLAG = "\U0001f1e8\U0001f1e6"  # two regional indicators, one flag
+
+
+def table_items(client, table) -> list[dict]:
+    pages = client.get_paginator("scan").paginate(TableName=table, ConsistentRead=True)
+    items = [item for page in pages for item in page["Items"]]
+    return sorted(items, key=lambda item: (item["pk"]["S"], item["sk"]["S"]))
+
+
+def user_rows() -> list[dict]:
+    return list(User.objects.order_by("pk").values())
+
+
+@contextmanager
+def nothing_stored(client, table):
+    """The block leaves the table's items and the user rows exactly as they were."""
+    before_items, before_users = table_items(client, table), user_rows()
+    assert before_items, "the check needs a table with items in it"
+    yield
+    assert table_items(client, table) == before_items, "DynamoDB items changed"
+    assert user_rows() == before_users, "user rows changed"
