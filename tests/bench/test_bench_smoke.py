@@ -64,3 +64,14 @@ def test_bench_counts_the_design_minimum_of_dynamodb_calls(tmp_path):
     assert calls["GET /api/message_groups"]["mean_calls"] == 1
     assert calls["GET /api/messages/<uuid>"]["mean_calls"] == 2
     assert calls["POST /api/messages (continue)"]["mean_calls"] == 2
+
+
+def test_profile_shows_where_a_request_spends_its_time():
+    require(shutil.which("java") is not None, "Java (for DynamoDB Local)")
+    result = subprocess.run(
+        [sys.executable, "bench/profile.py", "groups", "--requests", "30"],
+        cwd=PROJECT_DIR, env=BENCH_ENV, timeout=120, capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "MessageGroupViewSet.list" in result.stdout
+    assert "MessageStore.list_groups" in result.stdout
