@@ -23,8 +23,9 @@ def test_bench_measures_every_endpoint_and_its_floor_without_errors(tmp_path):
     require(shutil.which("java") is not None, "Java (for DynamoDB Local)")
     out = tmp_path / "results.json"
     result = subprocess.run(
-        [sys.executable, "bench/run.py", "--requests", "5", "--duration", "5", "--concurrency", "1", "2",
-         "--workers", "1", "--scale-messages", "200", "--scale-groups", "20", "--json", str(out)],
+        [sys.executable, "bench/run.py", "--requests", "5", "--warmup", "3", "--duration", "5",
+         "--concurrency", "1", "2", "--workers", "1", "--scale-messages", "200", "--scale-groups", "20",
+         "--json", str(out)],
         cwd=PROJECT_DIR, env=BENCH_ENV, timeout=120, capture_output=True, text=True,
     )
     assert result.returncode == 0, result.stderr[-3000:]
@@ -49,7 +50,7 @@ def test_bench_counts_the_design_minimum_of_dynamodb_calls(tmp_path):
     require(shutil.which("java") is not None, "Java (for DynamoDB Local)")
     out = tmp_path / "results.json"
     result = subprocess.run(
-        [sys.executable, "bench/run.py", "--requests", "4", "--duration", "5", "--concurrency", "1",
+        [sys.executable, "bench/run.py", "--requests", "4", "--warmup", "3", "--duration", "5", "--concurrency", "1",
          "--workers", "1", "--scale-messages", "30", "--scale-groups", "12", "--json", str(out)],
         cwd=PROJECT_DIR, env=BENCH_ENV, timeout=120, capture_output=True, text=True,
     )
