@@ -1,4 +1,4 @@
-"""API throttles beyond DRF's stock ones."""
+"""Throttles beyond DRF's stock ones, for the API and the login pages."""
 from rest_framework.throttling import SimpleRateThrottle
 
 
@@ -9,3 +9,11 @@ class ClientIPRateThrottle(SimpleRateThrottle):
 
     def get_cache_key(self, request, view):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class LoginRateThrottle(ClientIPRateThrottle):
+    """Password guesses per client address. The token endpoint's scope and key (its ScopedRateThrottle keys an
+    anonymous request by address too), so the login pages and the token endpoint draw on one budget: a second
+    door would otherwise double the guesses. Works on a plain Django request as well as a DRF one."""
+
+    scope = "auth_token"

@@ -2,20 +2,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.generic import RedirectView
 
-from messaging.pages import views
-from messaging.pages.forms import LoginForm
+from messaging.pages import login, views
 
 app_name = "pages"
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="pages:conversations"), name="home"),
-    path(
-        "login",
-        auth_views.LoginView.as_view(
-            template_name="pages/login.html", authentication_form=LoginForm, redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
+    path("login", login.login, name="login"),
     path("logout", auth_views.LogoutView.as_view(), name="logout"),
     path("messages", views.conversations, name="conversations"),
     path("messages/new/<str:handle>", views.new_message, name="new-message"),
