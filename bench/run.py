@@ -54,6 +54,11 @@ PRODUCTION_SETTINGS = {"DEBUG": "false", "ALLOWED_HOSTS": "127.0.0.1", "SECURE_S
 
 def ddb_calls_since(log: Path, offset: int) -> tuple[dict, int]:
     """The DynamoDB calls the server logged per request after `offset`: mean count and the commonest list."""
+    # A worker logs a request once its response is sent: wait for the last lines of this level to land.
+    size, deadline = -1, time.monotonic() + 2
+    while time.monotonic() < deadline and (log.stat().st_size if log.exists() else 0) != size:
+        size = log.stat().st_size if log.exists() else 0
+        time.sleep(0.1)
     text = log.read_text() if log.exists() else ""
     lists = [tuple(json.loads(line)["calls"]) for line in text[offset:].splitlines()]
     summary = {"requests": len(lists)}
