@@ -14,6 +14,7 @@ for _name, _value in {
 os.environ.pop("AWS_ENDPOINT_URL", None)
 os.environ.pop("AWS_PROFILE", None)
 
+from django.core.cache import cache  # noqa: E402
 from moto import mock_aws  # noqa: E402
 
 from messaging import ddb  # noqa: E402
@@ -26,6 +27,14 @@ from tests.components import require  # noqa: E402
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Throttle counts and cached users live in the cache; every test starts from an empty one.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(scope="session")

@@ -19,6 +19,7 @@ from cruddur.api_schema import (
 from cruddur.authentication import BearerTokenAuthentication, issue_local_token
 from cruddur.throttling import ClientIPRateThrottle
 from messaging import services
+from users.validators import LOGIN_MAX_LENGTH
 
 WRONG_CREDENTIALS = OpenApiResponse(ErrorDetail, description="Wrong handle, email or password.")
 
@@ -32,7 +33,7 @@ class UserShortSerializer(serializers.Serializer):
 class CredentialsSerializer(serializers.Serializer):
     # As long as an email may be: the lookup need not compare (SQLite: LIKE) anything longer.
     username = serializers.CharField(
-        max_length=254, help_text="A handle (with or without @) or an email address."
+        max_length=LOGIN_MAX_LENGTH, help_text="A handle (with or without @) or an email address."
     )
     password = serializers.CharField(trim_whitespace=False)
 

@@ -1,7 +1,9 @@
-"""Rules for what a handle may be."""
+"""Rules for what a handle (and a login name) may be."""
 from django.core.exceptions import ValidationError
 
 HANDLE_MAX_LENGTH = 32
+# What a login may type: a handle or an email, and an email field holds at most 254 characters.
+LOGIN_MAX_LENGTH = 254
 _HANDLE_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 
 

@@ -7,9 +7,9 @@ from django.core.validators import MaxLengthValidator
 
 from messaging.pages.error_text import MESSAGE_FIELD_CODES, error_text
 from messaging.validation import MAX_MESSAGE_CHARS
+from users.validators import LOGIN_MAX_LENGTH
 
 FRESH_KEY_CODES = frozenset({"idempotency_key_reused", "idempotency_key_invalid"})
-EMAIL_MAX_LENGTH = 254
 
 
 def new_idempotency_key() -> str:
@@ -28,9 +28,9 @@ class LoginForm(AuthenticationForm):
         username.label = "Handle or email"
         # AuthenticationForm caps the input at the handle's 32 characters (in the browser only): an email
         # may be longer, and anything longer than an email is refused here, before the user lookup.
-        username.max_length = EMAIL_MAX_LENGTH
-        username.validators.append(MaxLengthValidator(EMAIL_MAX_LENGTH))
-        username.widget.attrs.update(autocomplete="username", autocapitalize="none", maxlength=str(EMAIL_MAX_LENGTH))
+        username.max_length = LOGIN_MAX_LENGTH
+        username.validators.append(MaxLengthValidator(LOGIN_MAX_LENGTH))
+        username.widget.attrs.update(autocomplete="username", autocapitalize="none", maxlength=str(LOGIN_MAX_LENGTH))
 
 
 class MessageForm(forms.Form):

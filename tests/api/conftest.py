@@ -17,7 +17,6 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from django.core.cache import cache
 
 from cruddur.authentication import issue_local_token
 from users.models import User
@@ -27,14 +26,6 @@ CLIENT_ID = "test-app-client-id"
 REGION = "us-east-1"
 ISSUER = f"https://cognito-idp.{REGION}.amazonaws.com/{POOL_ID}"
 PASSWORD = "a-long-test-password-1"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle_counters():
-    # Throttle counts live in the cache; every test starts from zero.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def make_user(handle: str, **extra) -> User:

@@ -5,7 +5,6 @@ from pathlib import Path
 import pytest
 
 from messaging import services
-from tests.api.conftest import _fresh_throttle_counters  # noqa: F401 -- logins are throttled; each test starts at zero
 from tests.components import require
 from users.models import User
 

@@ -3,7 +3,6 @@ import re
 import pytest
 
 from messaging import services
-from tests.api.conftest import _fresh_throttle_counters  # noqa: F401 -- logins are throttled; each test starts at zero
 from users.models import User
 
 PASSWORD = "pages-test-password"

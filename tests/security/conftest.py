@@ -5,7 +5,7 @@ from moto import mock_aws
 
 from messaging.store import schema
 from messaging.store.client import ClientSettings, make_client
-from tests.api.conftest import _fresh_throttle_counters, alice, bob, carol, cognito  # noqa: F401
+from tests.api.conftest import alice, bob, carol, cognito  # noqa: F401
 
 
 @pytest.fixture
