@@ -39,7 +39,7 @@ def make_cognito_client(region: str):
             region_name=region,
             connect_timeout=3,
             read_timeout=10,
-            retries={"mode": "standard", "max_attempts": 3},
+            retries={"mode": "standard", "total_max_attempts": 3},  # the first attempt included
             ignore_configured_endpoint_urls=True,
         ),
     )
