@@ -163,6 +163,8 @@ class MessageStore:
             collided_at = message.created_at
             self._pause(attempt, deadline)
             conversation = self._conversation_after(outcome, conversation.uuid)
+            if conversation is None:
+                raise StoreNotFound(f"conversation {message.message_group_uuid} disappeared")
 
     def apply_message_to_groups(self, message: Message) -> bool:
         """Re-key both group items for a stored message (stream mode); False if nothing to do.
@@ -172,8 +174,8 @@ class MessageStore:
         """
         deadline = self._deadline()
         group_sks: dict[str, str] = {}
+        conversation = self.get_conversation(message.message_group_uuid)
         for attempt in itertools.count():
-            conversation = self.get_conversation(message.message_group_uuid)
             if conversation is None:
                 logger.warning("message %s is in no known conversation", message.uuid)
                 return False
@@ -195,6 +197,7 @@ class MessageStore:
                 if f"group:{member.uuid}" in outcome.failed:
                     group_sks[member.uuid] = next_microsecond(group_sks[member.uuid])
             self._pause(attempt, deadline)
+            conversation = self._conversation_after(outcome, message.message_group_uuid)
 
     # ---------------------------------------------------------------- backfill
 
@@ -350,13 +353,10 @@ class MessageStore:
             return self._replay(message.sender.uuid, idempotency_key, request_hash)
         return None
 
-    def _conversation_after(self, outcome: _Outcome, group_uuid: str) -> Conversation:
+    def _conversation_after(self, outcome: _Outcome, group_uuid: str) -> Conversation | None:
         """The conversation after a lost race: as the cancelled transaction returned it, else read again."""
         item = outcome.current_items.get("conversation")
-        conversation = items.conversation_from_item(item) if item else self.get_conversation(group_uuid)
-        if conversation is None:
-            raise StoreNotFound(f"conversation {group_uuid} disappeared")
-        return conversation
+        return items.conversation_from_item(item) if item else self.get_conversation(group_uuid)
 
     def _replay(self, sender_uuid: str, idempotency_key: str, request_hash: str) -> Message | None:
         receipt = self._get(items.receipt_key(sender_uuid, idempotency_key))

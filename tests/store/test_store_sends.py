@@ -7,7 +7,7 @@ from messaging.store import items
 from messaging.store.errors import IdempotencyKeyReused, InvalidCursor
 from messaging.store.models import UserRef
 from messaging.store.store import MessageStore
-from tests.store.conftest import ANDREW, BAYKO, LONDO
+from tests.store.conftest import ANDREW, BAYKO, LONDO, SteppingClock
 
 
 def all_items(store: MessageStore) -> list[dict]:
@@ -89,6 +89,34 @@ def test_a_send_that_lost_the_race_retries_with_the_conversation_its_transaction
     for owner in (ANDREW, BAYKO):
         [group] = group_items(store, owner.uuid)
         assert (group["sk"]["S"], group["message"]["S"]) == (third.created_at, "three")
+
+
+def test_stream_rekeying_that_loses_the_race_retries_with_the_conversation_its_transaction_returned(ddb_backend):
+    client, table = ddb_backend
+    store = MessageStore(client, table, group_updates="stream", clock=SteppingClock())
+    first = store.send_to_user(ANDREW, BAYKO, "one")
+    conversation = store.get_conversation(first.message_group_uuid)
+    two = store.send_in_conversation(conversation, BAYKO, "two")
+    three = store.send_in_conversation(conversation, ANDREW, "three")
+    calls, raced = [], []
+
+    def apply_two_first(**kwargs):
+        # Between our read of the conversation and our transaction, another record is applied.
+        if not raced:
+            raced.append(True)
+            store.apply_message_to_groups(two)
+
+    client.meta.events.register("before-call.dynamodb", lambda model, **kwargs: calls.append(model.name))
+    client.meta.events.register("after-call.dynamodb.GetItem", apply_two_first)
+
+    assert store.apply_message_to_groups(three)
+
+    # Ours: GetItem, a cancelled TransactWriteItems, a committed one; the racing record's GetItem and
+    # TransactWriteItems in between. No second GetItem of ours.
+    assert calls == ["GetItem", "GetItem", "TransactWriteItems", "TransactWriteItems", "TransactWriteItems"]
+    for owner in (ANDREW, BAYKO):
+        [group] = group_items(store, owner.uuid)
+        assert (group["sk"]["S"], group["message"]["S"]) == (three.created_at, "three")
 
 
 def test_a_message_never_overwrites_one_at_the_same_microsecond(ddb_backend):
