@@ -12,8 +12,7 @@ class ClientIPRateThrottle(SimpleRateThrottle):
 
 
 class LoginRateThrottle(ClientIPRateThrottle):
-    """Password guesses per client address. The token endpoint's scope and key (its ScopedRateThrottle keys an
-    anonymous request by address too), so the login pages and the token endpoint draw on one budget: a second
-    door would otherwise double the guesses. Works on a plain Django request as well as a DRF one."""
+    """Password guesses per client address, for the token endpoint and both login pages alike: one budget,
+    since a second door would otherwise double the guesses. Works on a plain Django request as well as a DRF one."""
 
     scope = "auth_token"

@@ -3,7 +3,6 @@ from django.contrib.auth import authenticate
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from cruddur.api_schema import (
@@ -17,7 +16,7 @@ from cruddur.api_schema import (
     validation_errors,
 )
 from cruddur.authentication import BearerTokenAuthentication, issue_local_token
-from cruddur.throttling import ClientIPRateThrottle
+from cruddur.throttling import ClientIPRateThrottle, LoginRateThrottle
 from messaging import services
 from users.validators import LOGIN_MAX_LENGTH
 
@@ -61,8 +60,8 @@ class TokenView(APIView):
     # Credentials are the body; a stale Authorization header must not get in the way.
     authentication_classes = []
     permission_classes = []
-    throttle_classes = [ClientIPRateThrottle, ScopedRateThrottle]
-    throttle_scope = "auth_token"
+    # One budget of password guesses per address, shared with the login pages.
+    throttle_classes = [ClientIPRateThrottle, LoginRateThrottle]
 
     @extend_schema(
         operation_id="auth_token",

@@ -17,8 +17,6 @@ def _key(field: str, value) -> str:
 
 
 def user_by_identity(field: str, value) -> User | None:
-    if field not in IDENTITY_FIELDS:
-        raise ValueError(f"{field!r} is not an identity field")
     key = _key(field, value)
     user = cache.get(key)
     if user is None:

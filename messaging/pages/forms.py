@@ -6,7 +6,6 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
 
 from messaging.pages.error_text import MESSAGE_FIELD_CODES, error_text
-from messaging.validation import MAX_MESSAGE_CHARS
 from users.validators import LOGIN_MAX_LENGTH
 
 FRESH_KEY_CODES = frozenset({"idempotency_key_reused", "idempotency_key_invalid"})
@@ -38,7 +37,7 @@ class MessageForm(forms.Form):
         label="Message",
         required=False,  # blank, too long and bad characters are the service's rules
         strip=False,
-        widget=forms.Textarea(attrs={"rows": 3, "data-max-chars": MAX_MESSAGE_CHARS}),
+        widget=forms.Textarea,  # rendered by hand in _send_form.html
     )
     # One key per rendered form: a resubmitted POST (refresh, double click) sends only once.
     idempotency_key = forms.CharField(required=False, widget=forms.HiddenInput, initial=new_idempotency_key)

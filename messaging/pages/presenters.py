@@ -7,13 +7,10 @@ from django.utils import timezone
 from django.utils.timesince import timesince
 
 from messaging.store.models import Message, MessageGroup
+from messaging.store.timefmt import parse_time
 
 JUST_NOW = timedelta(minutes=1)
 SEND_URL = "/api/messages"  # the JSON API the page's script sends through
-
-
-def parse_time(iso: str) -> datetime:
-    return datetime.fromisoformat(iso)
 
 
 def time_ago(moment: datetime, now: datetime | None = None) -> str:
@@ -47,18 +44,20 @@ class MessageRow:
 
 def conversation_rows(groups: list[MessageGroup]) -> list[ConversationRow]:
     now = timezone.now()
-    return [
-        ConversationRow(
-            uuid=group.uuid,
-            display_name=group.other.display_name,
-            handle=group.other.handle,
-            last_message=group.last_message,
-            last_message_at=parse_time(group.last_message_at),
-            last_message_iso=group.last_message_at,
-            last_message_ago=time_ago(parse_time(group.last_message_at), now),
-        )
-        for group in groups
-    ]
+    return [conversation_row(group, now) for group in groups]
+
+
+def conversation_row(group: MessageGroup, now: datetime) -> ConversationRow:
+    last_message_at = parse_time(group.last_message_at)
+    return ConversationRow(
+        uuid=group.uuid,
+        display_name=group.other.display_name,
+        handle=group.other.handle,
+        last_message=group.last_message,
+        last_message_at=last_message_at,
+        last_message_iso=group.last_message_at,
+        last_message_ago=time_ago(last_message_at, now),
+    )
 
 
 def message_rows(messages: list[Message], viewer_uuid: str) -> list[MessageRow]:
