@@ -20,6 +20,9 @@ logger = logging.getLogger(__name__)
 
 API_PREFIX = "/api/"
 UNPROCESSABLE = 422
+BODY_NOT_JSON, BODY_INVALID = "body_not_json", "body_invalid"
+# What any endpoint with a JSON body may answer before its own rules run.
+BODY_CODES = (BODY_NOT_JSON, BODY_INVALID)
 
 
 def validation_codes(exc: exceptions.ValidationError) -> list[str]:
@@ -27,11 +30,11 @@ def validation_codes(exc: exceptions.ValidationError) -> list[str]:
     body as a whole is wrong (not a JSON object)."""
     codes = exc.get_codes()
     if not isinstance(codes, dict):
-        return ["body_invalid"]
+        return [BODY_INVALID]
     flat = []
     for field, field_codes in codes.items():
         if field == api_settings.NON_FIELD_ERRORS_KEY:
-            flat.append("body_invalid")
+            flat.append(BODY_INVALID)
         else:
             flat.extend(f"{field}_{code}" for code in field_codes)
     return flat
@@ -46,7 +49,7 @@ def exception_handler(exc, context):
     if isinstance(exc, ValidationFailed):
         return Response(exc.codes, status=UNPROCESSABLE)
     if isinstance(exc, exceptions.ParseError):
-        return Response(["body_not_json"], status=UNPROCESSABLE)
+        return Response([BODY_NOT_JSON], status=UNPROCESSABLE)
     if isinstance(exc, exceptions.ValidationError):
         return Response(validation_codes(exc), status=UNPROCESSABLE)
     if isinstance(exc, StoreUnavailable):

@@ -3,6 +3,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
+from cruddur.api_errors import BODY_CODES
+
 ErrorDetail = inline_serializer("ErrorDetail", {"detail": serializers.CharField()})
 
 RETRY_AFTER = OpenApiParameter(
@@ -29,7 +31,7 @@ def serializer_error_codes(serializer_class) -> list[str]:
     for name, field in serializer_class().fields.items():
         field_codes = [*field.error_messages, *(getattr(v, "code", "invalid") for v in field.validators)]
         codes += [f"{name}_{code}" for code in dict.fromkeys(field_codes)]
-    return [*codes, "body_not_json", "body_invalid"]
+    return [*codes, *BODY_CODES]
 
 
 UNAUTHORIZED = _detail("Missing, malformed, expired or otherwise invalid token; the body says why.")

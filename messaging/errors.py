@@ -1,7 +1,15 @@
 """What the messaging services raise; the API and the pages map these to answers."""
 from messaging.store.errors import StoreUnavailable
 
-__all__ = ["NotFound", "StoreUnavailable", "ValidationFailed"]
+__all__ = ["PAGING_CODES", "SEND_CODES", "NotFound", "StoreUnavailable", "ValidationFailed"]
+
+# Every code ValidationFailed carries: the API documents them, the pages have a text for each.
+PAGING_CODES = ("limit_invalid", "cursor_invalid")
+SEND_CODES = (
+    "message_blank", "message_exceed_max_chars", "message_invalid_characters", "message_invalid",
+    "message_group_uuid_blank", "message_group_uuid_invalid", "user_reciever_handle_blank",
+    "user_reciever_handle_not_found", "message_to_self", "idempotency_key_invalid", "idempotency_key_reused",
+)
 
 
 class ValidationFailed(Exception):

@@ -4,6 +4,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
 from rest_framework.response import Response
 
+from cruddur.api_errors import BODY_CODES
 from cruddur.api_schema import (
     AUTHENTICATED_ERRORS,
     BODY_ERRORS,
@@ -19,15 +20,8 @@ from messaging.api.serializers import (
     SendMessageSerializer,
     SentMessageSerializer,
 )
-from messaging.errors import ValidationFailed
+from messaging.errors import PAGING_CODES, SEND_CODES, ValidationFailed
 
-PAGE_CODES = ["limit_invalid", "cursor_invalid"]
-SEND_CODES = [
-    "message_blank", "message_exceed_max_chars", "message_invalid_characters", "message_invalid",
-    "message_group_uuid_blank", "message_group_uuid_invalid", "user_reciever_handle_blank",
-    "user_reciever_handle_not_found", "message_to_self", "idempotency_key_invalid",
-    "idempotency_key_reused", "body_not_json", "body_invalid",
-]
 IDEMPOTENCY_KEY = OpenApiParameter(
     "Idempotency-Key", {"type": "string", "pattern": r"^[A-Za-z0-9_\-.:]{1,128}$"}, OpenApiParameter.HEADER,
     description="Makes a retry safe: a resend with the same key returns the first result.",
@@ -46,7 +40,7 @@ class MessageGroupViewSet(viewsets.ViewSet):
         parameters=[*PAGE_PARAMETERS, RETRY_AFTER],
         responses={
             200: MessageGroupSerializer(many=True),
-            422: validation_errors(PAGE_CODES),
+            422: validation_errors(list(PAGING_CODES)),
             **AUTHENTICATED_ERRORS,
         },
     )
@@ -72,7 +66,7 @@ class MessageViewSet(viewsets.ViewSet):
         responses={
             200: MessageSerializer(many=True),
             404: NOT_FOUND,
-            422: validation_errors(["message_group_uuid_invalid", *PAGE_CODES]),
+            422: validation_errors(["message_group_uuid_invalid", *PAGING_CODES]),
             **AUTHENTICATED_ERRORS,
         },
     )
@@ -92,7 +86,7 @@ class MessageViewSet(viewsets.ViewSet):
             200: SentMessageSerializer,
             404: NOT_FOUND,
             **BODY_ERRORS,
-            422: validation_errors(SEND_CODES),
+            422: validation_errors([*SEND_CODES, *BODY_CODES]),
             **AUTHENTICATED_ERRORS,
         },
     )

@@ -7,6 +7,8 @@ from urllib.parse import unquote
 import pytest
 
 from messaging import services
+from messaging.errors import PAGING_CODES, SEND_CODES
+from messaging.pages.error_text import ERROR_TEXT
 from tests.pages.conftest import form_errors, hidden_key, message_list, message_texts
 
 
@@ -178,3 +180,7 @@ def test_dynamodb_down_is_a_friendly_503_page(unreachable_dynamodb, andrew_clien
 def test_dynamodb_down_on_the_conversation_list_and_new_message(unreachable_dynamodb, andrew_client, bayko):
     assert andrew_client.get("/messages").status_code == 503
     assert andrew_client.post("/messages/new/bayko", {"message": "hello"}).status_code == 503
+
+
+def test_every_code_the_services_refuse_with_has_a_text_for_people():
+    assert set(ERROR_TEXT) == {*SEND_CODES, *PAGING_CODES}
