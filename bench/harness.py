@@ -10,6 +10,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import requests
 import urllib3
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -17,6 +18,7 @@ sys.path.insert(0, str(PROJECT_DIR))
 
 from messaging.ddb_local import free_port, port_is_open  # noqa: E402
 
+# users.seed.DEFAULT_SEED_PASSWORD (not imported: that module needs Django set up first).
 PASSWORD = "cruddur-demo-password"
 
 
@@ -38,6 +40,9 @@ def summarize(latencies: list[float], errors: int, elapsed: float) -> dict:
 def server_env(endpoint_url: str, data_dir: Path, table: str) -> dict:
     """The environment of a 127.0.0.1 gunicorn on the embedded dev settings, its throttles raised."""
     env = dict(os.environ)
+    # Seeded users log in with PASSWORD, groups are updated inline, and nothing is counted unless asked.
+    for name in ("SEED_USER_PASSWORD", "MESSAGING_GROUP_UPDATES", "CRUDDUR_COUNT_DDB_CALLS"):
+        env.pop(name, None)
     env.update({
         "AWS_ENDPOINT_URL": endpoint_url,
         "DDB_MESSAGE_TABLE": table,
@@ -83,16 +88,30 @@ def gunicorn(env: dict, workers: int, python: str = sys.executable):
             process.wait(15)
 
 
-def worker_peak_rss_mb(master_pid: int) -> float | None:
-    """The largest VmHWM among the gunicorn master's children (its workers)."""
-    peaks = []
+def worker_pids(master_pid: int) -> set[int]:
+    """The gunicorn master's children: its workers (one killed for hanging comes back with a new pid)."""
+    children = set()
     for task in Path(f"/proc/{master_pid}/task").iterdir():
-        children = (task / "children").read_text().split() if (task / "children").exists() else []
-        for child in children:
-            for line in Path(f"/proc/{child}/status").read_text().splitlines():
-                if line.startswith("VmHWM:"):
-                    peaks.append(int(line.split()[1]) / 1024)
+        children.update(int(pid) for pid in (task / "children").read_text().split())
+    return children
+
+
+def worker_peak_rss_mb(master_pid: int) -> float | None:
+    """The largest VmHWM among the gunicorn master's workers."""
+    peaks = [
+        int(line.split()[1]) / 1024
+        for pid in worker_pids(master_pid)
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+        if line.startswith("VmHWM:")
+    ]
     return round(max(peaks), 1) if peaks else None
+
+
+def token_headers(base: str, handle: str, session=requests) -> dict:
+    """`Authorization` for a seeded user, from POST /api/auth/token."""
+    answer = session.post(f"{base}/api/auth/token", json={"username": handle, "password": PASSWORD}, timeout=60)
+    answer.raise_for_status()
+    return {"Authorization": f"Bearer {answer.json()['access_token']}"}
 
 
 def http_client() -> urllib3.PoolManager:

@@ -31,13 +31,13 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
 
 from bench.harness import (  # noqa: E402
-    PASSWORD,
     drive,
     gunicorn,
     http_client,
     manage,
     server_env,
     summarize,
+    token_headers,
     worker_peak_rss_mb,
 )
 from messaging.ddb_local import DynamoDBLocal  # noqa: E402
@@ -116,14 +116,10 @@ def side_by_side(first, second, count: int, duration: float) -> tuple[dict, dict
     return tuple(summarize(timed, 0, sum(timed)) for timed in latencies)
 
 
-def measure_scale(base: str, token_for, client, args) -> dict:
+def measure_scale(base: str, headers: dict, sender_ref: UserRef, client, args) -> dict:
     """p50 of the same list request on a small and a large conversation, and for a user with few and many
     conversations, measured side by side. The same page size (10) for both, so only the table's size differs."""
     from users.models import User
-
-    headers = token_for(SENDER)
-    sender = User.objects.get_by_handle(SENDER)
-    sender_ref = UserRef(str(sender.uuid), sender.handle, sender.display_name)
 
     def conversation_of(peer: str, count: int) -> str:
         sent = requests.post(f"{base}/api/messages", headers=headers, json={"message": "hi", "handle": peer},
@@ -135,7 +131,7 @@ def measure_scale(base: str, token_for, client, args) -> dict:
 
     def owner_of(handle: str, count: int) -> dict:
         fill_groups(client, str(User.objects.get_by_handle(handle).uuid), count)
-        return token_for(handle)
+        return token_headers(base, handle)
 
     cases = {
         "messages": [("messages small (100 messages)", conversation_of("jake", 100), headers),
@@ -188,12 +184,7 @@ def run(args) -> dict:
                    for i in range(max(args.concurrency))]
             )
             with gunicorn(env, args.workers, args.server_python) as (process, base):
-                def token_for(handle):
-                    token = requests.post(f"{base}/api/auth/token",
-                                          json={"username": handle, "password": PASSWORD}, timeout=30).json()
-                    return {"Authorization": f"Bearer {token['access_token']}"}
-
-                headers = token_for(SENDER)
+                headers = token_headers(base, SENDER)
 
                 def start_conversation(handle):
                     sent = requests.post(f"{base}/api/messages", headers=headers,
@@ -263,7 +254,7 @@ def run(args) -> dict:
                         else:
                             levels[str(n)] = drive(make_request, n, args.requests, args.duration)
                     results["ddb_calls_per_request"][name], calls_offset = ddb_calls_since(calls_log, calls_offset)
-                results["scale"] = measure_scale(base, token_for, ddb.get_client(), args)
+                results["scale"] = measure_scale(base, headers, sender_ref, ddb.get_client(), args)
                 results["worker_peak_rss_mb"] = worker_peak_rss_mb(process.pid)
 
     results["ratio_p50_vs_floor_n1"] = {

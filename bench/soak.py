@@ -50,7 +50,7 @@ import requests
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
 
-from bench.harness import PASSWORD, gunicorn, manage, server_env  # noqa: E402
+from bench.harness import gunicorn, manage, server_env, token_headers  # noqa: E402
 from messaging.ddb_local import DynamoDBLocal  # noqa: E402
 from messaging.store import items  # noqa: E402
 
@@ -417,6 +417,8 @@ def run(args) -> dict:
         with DynamoDBLocal(data_dir=tmp_dir / "ddb") as ddb_local:
             (tmp_dir / "data").mkdir()
             env = server_env(ddb_local.endpoint_url, tmp_dir / "data", TABLE)
+            env.pop("DATABASE_URL", None)  # users in the temp dir's SQLite, never a shared database
+            os.environ.pop("DATABASE_URL", None)
             # The ORM and the table client in this process use the server's database and table.
             os.environ.update({k: env[k] for k in ("AWS_ENDPOINT_URL", "DDB_MESSAGE_TABLE", "CRUDDUR_DATA_DIR",
                                                     "DEBUG", "DJANGO_SETTINGS_MODULE")})
@@ -433,12 +435,7 @@ def run(args) -> dict:
             demo = [seed.handle for seed in SEED_USERS]
             uuids = {handle: str(User.objects.get_by_handle(handle).uuid) for handle in demo}
             with gunicorn(env, args.workers) as (_, base):
-                tokens = {}
-                for handle in demo:
-                    answer = requests.post(f"{base}/api/auth/token", json={"username": handle, "password": PASSWORD},
-                                           timeout=60)
-                    answer.raise_for_status()
-                    tokens[handle] = {"Authorization": f"Bearer {answer.json()['access_token']}"}
+                tokens = {handle: token_headers(base, handle) for handle in demo}
                 conversations = Conversations()
                 open_demo_conversations(base, tokens, conversations, tally)
                 opened, opening_requests = len(tally.acknowledged), tally.requests

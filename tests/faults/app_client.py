@@ -2,11 +2,10 @@
 import re
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 import requests
 
-from bench.harness import PASSWORD
+from bench.harness import PASSWORD, token_headers, worker_pids
 
 TIMEOUT = 60  # seconds; far above any bound the tests assert, so a hang shows as a failed bound, not a stall
 
@@ -29,10 +28,7 @@ class Api:
     def __init__(self, base_url: str, handle: str):
         self.base_url = base_url
         self.session = requests.Session()
-        answer = self.session.post(f"{base_url}/api/auth/token", json={"username": handle, "password": PASSWORD},
-                                   timeout=TIMEOUT)
-        answer.raise_for_status()
-        self.session.headers["Authorization"] = f"Bearer {answer.json()['access_token']}"
+        self.session.headers.update(token_headers(base_url, handle, self.session))
 
     def get(self, path: str) -> Timed:
         return timed(self.session.get, f"{self.base_url}{path}")
@@ -72,14 +68,6 @@ class Browser:
 
 def hidden_idempotency_key(html: str) -> str:
     return re.search(r'name="idempotency_key" value="([^"]+)"', html).group(1)
-
-
-def worker_pids(master_pid: int) -> set[int]:
-    """The gunicorn master's children: a worker killed for hanging would come back with a new pid."""
-    children = set()
-    for task in Path(f"/proc/{master_pid}/task").iterdir():
-        children.update(int(pid) for pid in (task / "children").read_text().split())
-    return children
 
 
 def all_worker_pids(master_pid: int, workers: int, timeout: float = 30) -> set[int]:

@@ -12,9 +12,8 @@ def app_env(endpoint_url: str, data_dir: Path, limits: dict | None = None) -> di
     """The server's environment: SQLite users in `data_dir`, inline group updates, the given client limits
     (none given: the app's defaults)."""
     env = server_env(endpoint_url, data_dir, TABLE)
-    # Our own SQLite (never CI's Postgres), the seed's known password, nothing else left to chance.
-    for name in ("DATABASE_URL", "SEED_USER_PASSWORD", "MESSAGING_GROUP_UPDATES", "CRUDDUR_COUNT_DDB_CALLS",
-                 *DEFAULT_LIMITS):
+    # Our own SQLite (never CI's Postgres) and the app's default client limits unless given.
+    for name in ("DATABASE_URL", *DEFAULT_LIMITS):
         env.pop(name, None)
     env.update({name: str(value) for name, value in (limits or {}).items()})
     return env

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from tests.faults.app_client import Api, all_worker_pids, worker_pids
+from bench.harness import worker_pids
+from tests.faults.app_client import Api, all_worker_pids
 from tests.faults.limits import worst_case_seconds
 from tests.faults.load import SendLoad
 from tests.faults.servers import TABLE
