@@ -15,17 +15,19 @@ _DDB_SETTINGS = {
 }
 
 
+def client_settings() -> ClientSettings:
+    return ClientSettings(
+        region=settings.AWS_DEFAULT_REGION,
+        endpoint_url=settings.AWS_ENDPOINT_URL,
+        connect_timeout=settings.DDB_CONNECT_TIMEOUT,
+        read_timeout=settings.DDB_READ_TIMEOUT,
+        max_attempts=settings.DDB_MAX_ATTEMPTS,
+    )
+
+
 @functools.cache
 def get_client():
-    return ddb_metrics.install(make_client(
-        ClientSettings(
-            region=settings.AWS_DEFAULT_REGION,
-            endpoint_url=settings.AWS_ENDPOINT_URL,
-            connect_timeout=settings.DDB_CONNECT_TIMEOUT,
-            read_timeout=settings.DDB_READ_TIMEOUT,
-            max_attempts=settings.DDB_MAX_ATTEMPTS,
-        )
-    ))
+    return ddb_metrics.install(make_client(client_settings()))
 
 
 def table_name() -> str:

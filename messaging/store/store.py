@@ -385,9 +385,9 @@ class MessageStore:
         """Run the operations as one transaction; a cancellation says which labels failed."""
         labels = [label for label, _ in labelled_ops]
         try:
-            self._call("transact_write_items", TransactItems=[op for _, op in labelled_ops],
-                       # Lets botocore retry a timed-out call without applying it twice.
-                       ClientRequestToken=str(uuid.uuid4()))
+            # botocore fills in ClientRequestToken (an idempotency token in the model) once, before its
+            # retries, so a timed-out call retried is not applied twice.
+            self._call("transact_write_items", TransactItems=[op for _, op in labelled_ops])
         except ClientError as error:
             code = error.response["Error"]["Code"]
             if code == "TransactionConflictException":

@@ -13,16 +13,11 @@ from pathlib import Path
 
 from botocore.exceptions import ClientError
 
-from messaging.store.client import ClientSettings, make_client
 from messaging.store.errors import StoreNotFound
 
 logger = logging.getLogger(__name__)
 
 MAX_PAGES_PER_SHARD = 50  # per poll: bounds one poll's work on a busy shard
-
-
-def make_streams_client(settings: ClientSettings):
-    return make_client(settings, service="dynamodbstreams")
 
 
 @dataclass

@@ -17,9 +17,9 @@ from tabulate import tabulate
 from messaging import ddb, services
 from messaging.errors import StoreUnavailable, ValidationFailed
 from messaging.store import inspect, schema
-from messaging.store.client import ClientSettings
+from messaging.store.client import make_client
 from messaging.store.errors import StoreError
-from messaging.store.streams import StreamPosition, StreamReader, make_streams_client
+from messaging.store.streams import StreamPosition, StreamReader
 from messaging.stream import lambda_handler
 from users.models import User
 from users.seed import seed_users
@@ -83,7 +83,7 @@ class Command(BaseCommand):
         run = getattr(self, "_" + subcommand.replace("-", "_"))
         try:
             run(**options)
-        except (StoreError, StoreUnavailable, BotoCoreError, ClientError) as error:
+        except (StoreError, BotoCoreError, ClientError) as error:  # StoreUnavailable is a StoreError
             raise CommandError(f"{subcommand} on table {ddb.table_name()} failed: {error}") from None
 
     # ---------------------------------------------------------------- output
@@ -215,7 +215,8 @@ class Command(BaseCommand):
 
     def _stream_worker(self, position_file, once, interval, **options):
         position_file = position_file or settings.DATA_DIR / "ddb-stream-position.json"
-        reader = StreamReader(ddb.get_client(), make_streams_client(self._client_settings()), ddb.table_name())
+        streams = make_client(ddb.client_settings(), service="dynamodbstreams")
+        reader = StreamReader(ddb.get_client(), streams, ddb.table_name())
         store = ddb.get_store()
         position = StreamPosition.load(position_file)
 
@@ -247,11 +248,3 @@ class Command(BaseCommand):
         except KeyboardInterrupt:
             self.stdout.write(f"stopped; position saved in {position_file}")
 
-    def _client_settings(self) -> ClientSettings:
-        return ClientSettings(
-            region=settings.AWS_DEFAULT_REGION,
-            endpoint_url=settings.AWS_ENDPOINT_URL,
-            connect_timeout=settings.DDB_CONNECT_TIMEOUT,
-            read_timeout=settings.DDB_READ_TIMEOUT,
-            max_attempts=settings.DDB_MAX_ATTEMPTS,
-        )
