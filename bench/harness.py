@@ -16,7 +16,7 @@ import urllib3
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
 
-from messaging.ddb_local import free_port, port_is_open  # noqa: E402
+from messaging.devtools.dynamodb_local import free_port, port_is_open  # noqa: E402
 
 # users.seed.DEFAULT_SEED_PASSWORD (not imported: that module needs Django set up first).
 PASSWORD = "cruddur-demo-password"

@@ -18,7 +18,7 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
 
 from bench.run import PEER, PRODUCTION_SETTINGS, SENDER  # noqa: E402
-from messaging.ddb_local import DynamoDBLocal  # noqa: E402
+from messaging.devtools.dynamodb_local import DynamoDBLocal  # noqa: E402
 
 
 def requests_of(client, headers: dict, group_uuid: str) -> dict:
@@ -49,7 +49,7 @@ def main(argv=None) -> int:
         from django.test import Client
         from pyinstrument import Profiler
 
-        from cruddur.authentication import issue_local_token
+        from users.authentication import issue_local_token
         from users.models import User
 
         call_command("migrate", verbosity=0)

@@ -40,7 +40,7 @@ from bench.harness import (  # noqa: E402
     token_headers,
     worker_peak_rss_mb,
 )
-from messaging.ddb_local import DynamoDBLocal  # noqa: E402
+from messaging.devtools.dynamodb_local import DynamoDBLocal  # noqa: E402
 from messaging.store import items  # noqa: E402
 from messaging.store.models import Message, UserRef  # noqa: E402
 from messaging.store.timefmt import format_time  # noqa: E402

@@ -51,7 +51,7 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
 
 from bench.harness import gunicorn, manage, server_env, token_headers  # noqa: E402
-from messaging.ddb_local import DynamoDBLocal  # noqa: E402
+from messaging.devtools.dynamodb_local import DynamoDBLocal  # noqa: E402
 from messaging.store import items  # noqa: E402
 
 logger = logging.getLogger("soak")

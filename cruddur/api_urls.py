@@ -1,14 +1,11 @@
-from django.urls import include, path
+"""The API's own routes (health check, schema, docs); the apps' routes are included beside these."""
+from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from cruddur.health import health_check
-from users.api import TokenView, UserShortView
 
 urlpatterns = [
     path("health-check", health_check, name="health-check"),
-    path("auth/token", TokenView.as_view(), name="auth-token"),
-    path("users/@<str:handle>/short", UserShortView.as_view(), name="user-short"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
-    path("", include("messaging.api.urls")),
 ]

@@ -176,15 +176,15 @@ COGNITO_JWKS_URL = env_str("COGNITO_JWKS_URL")
 # shared cache (e.g. Redis) or each process counts on its own.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "cruddur.authentication.BearerTokenAuthentication",
+        "users.authentication.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["cruddur.api_content.NestingSafeJSONParser"],
-    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "cruddur.api_content.NeverNotAcceptable",
+    "DEFAULT_PARSER_CLASSES": ["cruddur.api.content.NestingSafeJSONParser"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "cruddur.api.content.NeverNotAcceptable",
     "DEFAULT_THROTTLE_CLASSES": [
-        "cruddur.throttling.ClientIPRateThrottle",
+        "cruddur.api.throttling.ClientIPRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
@@ -195,7 +195,7 @@ REST_FRAMEWORK = {
     # Proxies in front of the app (load balancer) that append to X-Forwarded-For. 0 = use the
     # peer address only: unset, DRF would trust a client-sent X-Forwarded-For and so its throttles.
     "NUM_PROXIES": env_int("API_NUM_PROXIES", 0),
-    "EXCEPTION_HANDLER": "cruddur.api_errors.exception_handler",
+    "EXCEPTION_HANDLER": "cruddur.api.handlers.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
 SPECTACULAR_SETTINGS = {

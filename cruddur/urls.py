@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from messaging.pages.login import ThrottledAdminLoginForm, answers_429_when_throttled
+from users.pages.login import ThrottledAdminLoginForm, answers_429_when_throttled
 
 # The admin keeps its own login page (its staff check and "not authorized" message), throttled like /login:
 # its form refuses past the budget, and the pattern below, ahead of admin.site.urls, makes that a 429.
@@ -11,11 +11,14 @@ urlpatterns = [
     path("admin/login/", answers_429_when_throttled(admin.site.login)),
     path("admin/", admin.site.urls),
     path("api/", include("cruddur.api_urls")),
+    path("api/", include("users.api.urls")),
+    path("api/", include("messaging.api.urls")),
+    path("", include("users.pages.urls")),
     path("", include("messaging.pages.urls")),
 ]
 
 # JSON errors under /api/, Django's stock pages elsewhere.
-handler400 = "cruddur.api_errors.bad_request"
-handler403 = "cruddur.api_errors.permission_denied"
-handler404 = "cruddur.api_errors.page_not_found"
-handler500 = "cruddur.api_errors.server_error"
+handler400 = "cruddur.api.handlers.bad_request"
+handler403 = "cruddur.api.handlers.permission_denied"
+handler404 = "cruddur.api.handlers.page_not_found"
+handler500 = "cruddur.api.handlers.server_error"

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
-from messaging import ddb_metrics
+from messaging.devtools import ddb_call_counter
 from messaging.store.client import ClientSettings, make_client
 from messaging.store.store import MessageStore
 
@@ -27,7 +27,7 @@ def client_settings() -> ClientSettings:
 
 @functools.cache
 def get_client():
-    return ddb_metrics.install(make_client(client_settings()))
+    return ddb_call_counter.install(make_client(client_settings()))
 
 
 def table_name() -> str:

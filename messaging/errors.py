@@ -1,7 +1,7 @@
-"""What the messaging services raise; the API and the pages map these to answers."""
-from messaging.store.errors import StoreUnavailable
+"""What the messaging services raise: the shared API error types, which the API and the pages map to answers."""
+from cruddur.api.errors import NotFound, ServiceUnavailable, ValidationFailed
 
-__all__ = ["PAGING_CODES", "SEND_CODES", "NotFound", "StoreUnavailable", "ValidationFailed"]
+__all__ = ["PAGING_CODES", "SEND_CODES", "MessagesUnavailable", "NotFound", "ValidationFailed"]
 
 # Every code ValidationFailed carries: the API documents them, the pages have a text for each.
 PAGING_CODES = ("limit_invalid", "cursor_invalid")
@@ -12,13 +12,7 @@ SEND_CODES = (
 )
 
 
-class ValidationFailed(Exception):
-    """Bad input; `codes` are the old backend's error codes (HTTP 422 with the JSON array)."""
+class MessagesUnavailable(ServiceUnavailable):
+    """DynamoDB is unreachable, throttling or kept losing races: nothing was stored, try again later."""
 
-    def __init__(self, codes: list[str]):
-        super().__init__(", ".join(codes))
-        self.codes = codes
-
-
-class NotFound(Exception):
-    """No such conversation or user, or the user is not a member (HTTP 404, never 403: no leaks)."""
+    detail = "Messages are temporarily unavailable, try again later."

@@ -3,14 +3,19 @@ import contextlib
 import hashlib
 import json
 
-from django.db.models import Q
-
 from messaging import ddb
-from messaging.errors import NotFound, StoreUnavailable, ValidationFailed
-from messaging.store.errors import IdempotencyKeyReused, InvalidCursor, StoreConflict, StoreNotFound
+from messaging.errors import MessagesUnavailable, NotFound, ValidationFailed
+from messaging.store.errors import (
+    IdempotencyKeyReused,
+    InvalidCursor,
+    StoreConflict,
+    StoreNotFound,
+    StoreUnavailable,
+)
 from messaging.store.models import Conversation, Message, MessageGroup, Page, UserRef
-from messaging.validation import could_be_handle, is_idempotency_key, is_uuid, message_errors, parse_limit
+from messaging.validation import is_idempotency_key, is_uuid, message_errors, parse_limit
 from users.models import User
+from users.selectors import active_user_by_handle
 
 
 def user_ref(user: User) -> UserRef:
@@ -35,7 +40,7 @@ def send_message(sender: User, text, handle=None, message_group_uuid=None, idemp
         codes.append("idempotency_key_invalid")
     recipient = None
     if not codes and message_group_uuid is None:
-        recipient = _active_user(handle.strip().lstrip("@"))
+        recipient = active_user_by_handle(handle=handle.strip().lstrip("@"))
         if recipient is None:
             codes.append("user_reciever_handle_not_found")
         elif recipient.pk == sender.pk:
@@ -77,29 +82,6 @@ def read_conversation(user: User, message_group_uuid, limit=None, before=None,
     return conversation, page
 
 
-def user_short(handle: str) -> User:
-    user = _active_user(handle.lstrip("@"))
-    if user is None:
-        raise NotFound(f"no user @{handle}")
-    return user
-
-
-def search_users(query: str, limit: int = 20) -> list[User]:
-    """Active users whose handle or display name contains `query` (case-insensitive)."""
-    query = query.strip().lstrip("@")
-    if not query:
-        return []
-    matches = Q(handle__icontains=query) | Q(display_name__icontains=query)
-    return list(User.objects.filter(matches, is_active=True).order_by("handle")[:limit])
-
-
-def _active_user(handle: str) -> User | None:
-    """The active user of `handle` in any case; None, without asking the database, for text no handle can be."""
-    if not could_be_handle(handle):
-        return None
-    return User.objects.filter(handle__iexact=handle, is_active=True).first()
-
-
 def _conversation_of(user: User, message_group_uuid: str) -> Conversation:
     conversation = ddb.get_store().get_conversation(message_group_uuid.lower())
     if conversation is None or conversation.member(str(user.uuid)) is None:
@@ -129,5 +111,7 @@ def _store_errors():
         raise ValidationFailed(["cursor_invalid"]) from None
     except IdempotencyKeyReused:
         raise ValidationFailed(["idempotency_key_reused"]) from None
+    except StoreUnavailable as error:
+        raise MessagesUnavailable(str(error), retry_after=error.retry_after) from error
     except (StoreConflict, StoreNotFound) as error:
-        raise StoreUnavailable(str(error)) from error
+        raise MessagesUnavailable(str(error)) from error

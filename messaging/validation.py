@@ -3,7 +3,7 @@ import uuid
 
 import regex
 
-from users.validators import HANDLE_MAX_LENGTH
+from users.validators import UNSTORABLE_CHARACTERS
 
 MAX_MESSAGE_CHARS = 1024
 # An item must stay far below DynamoDB's 400 KB; 1024 ordinary characters need at most 4 KiB.
@@ -11,8 +11,6 @@ MAX_MESSAGE_BYTES = 16 * 1024
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
 _IDEMPOTENCY_KEY = regex.compile(r"[A-Za-z0-9_\-.:]{1,128}")
-# Control characters (but tab, newline, carriage return) and lone surrogates cannot be stored as text.
-_FORBIDDEN = regex.compile(r"[\p{Cc}--[\t\n\r]]|\p{Cs}", regex.V1)
 
 
 def count_characters(text: str) -> int:
@@ -28,15 +26,9 @@ def message_errors(text) -> list[str]:
     errors = []
     if count_characters(text) > MAX_MESSAGE_CHARS or len(text.encode("utf-8", "surrogatepass")) > MAX_MESSAGE_BYTES:
         errors.append("message_exceed_max_chars")
-    if _FORBIDDEN.search(text):
+    if UNSTORABLE_CHARACTERS.search(text):
         errors.append("message_invalid_characters")
     return errors
-
-
-def could_be_handle(value: str) -> bool:
-    """Whether a user could have this handle: not longer than the column, nothing a database cannot
-    compare (Postgres refuses NUL, SQLite's LIKE a very long pattern, both a lone surrogate)."""
-    return 0 < len(value) <= HANDLE_MAX_LENGTH and not _FORBIDDEN.search(value)
 
 
 def is_uuid(value) -> bool:

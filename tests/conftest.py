@@ -18,7 +18,7 @@ from django.core.cache import cache  # noqa: E402
 from moto import mock_aws  # noqa: E402
 
 from messaging import ddb  # noqa: E402
-from messaging.ddb_local import DynamoDBLocal, DynamoDBLocalError  # noqa: E402
+from messaging.devtools.dynamodb_local import DynamoDBLocal, DynamoDBLocalError  # noqa: E402
 from messaging.store import schema  # noqa: E402
 from messaging.store.client import ClientSettings, make_client  # noqa: E402
 from tests.components import require  # noqa: E402

@@ -34,7 +34,7 @@ def test_table_has_the_design_key_schema_gsi_and_stream(ddb_local_server):
 
 
 def test_data_survives_a_restart(tmp_path):
-    from messaging.ddb_local import DynamoDBLocal
+    from messaging.devtools.dynamodb_local import DynamoDBLocal
 
     with DynamoDBLocal(data_dir=tmp_path) as first:
         client = make_client(ClientSettings(region="us-east-1", endpoint_url=first.endpoint_url))

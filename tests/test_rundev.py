@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from messaging.ddb_local import free_port, port_is_open
+from messaging.devtools.dynamodb_local import free_port, port_is_open
 
 pytestmark = pytest.mark.ddb_local
 PROJECT = Path(__file__).resolve().parent.parent

@@ -4,8 +4,8 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
 from rest_framework.response import Response
 
-from cruddur.api_errors import BODY_CODES
-from cruddur.api_schema import (
+from cruddur.api.errors import BODY_CODES
+from cruddur.api.schema import (
     AUTHENTICATED_ERRORS,
     BODY_ERRORS,
     NOT_FOUND,

@@ -4,7 +4,7 @@ import logging
 
 from django.shortcuts import render
 
-from messaging.errors import StoreUnavailable
+from messaging.errors import MessagesUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ def store_unavailable_as_page(view):
     def wrapper(request, *args, **kwargs):
         try:
             return view(request, *args, **kwargs)
-        except StoreUnavailable as error:
+        except MessagesUnavailable as error:
             logger.warning("messages store unavailable for %s: %s", request.path, error)
             response = problem_page(
                 request, 503, "Messages are unavailable right now",

@@ -1,15 +1,12 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.generic import RedirectView
 
-from messaging.pages import login, views
+from messaging.pages import views
 
 app_name = "pages"
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="pages:conversations"), name="home"),
-    path("login", login.login, name="login"),
-    path("logout", auth_views.LogoutView.as_view(), name="logout"),
     path("messages", views.conversations, name="conversations"),
     path("messages/new/<str:handle>", views.new_message, name="new-message"),
     path("messages/<uuid:message_group_uuid>", views.conversation, name="conversation"),

@@ -10,6 +10,7 @@ from messaging.pages.error_text import ERROR_TEXT, UNKNOWN_ERROR_TEXT, error_tex
 from messaging.pages.forms import MessageForm, PeopleSearchForm
 from messaging.pages.problems import bad_link_page, not_found_page, store_unavailable_as_page
 from messaging.validation import MAX_MESSAGE_CHARS
+from users import selectors
 
 UNPROCESSABLE = 422  # a form sent back with its errors
 
@@ -101,7 +102,7 @@ def conversation(request, message_group_uuid):
 @store_unavailable_as_page
 def new_message(request, handle):
     try:
-        recipient = services.user_short(handle)
+        recipient = selectors.user_short(handle=handle)
     except NotFound:
         return not_found_page(request, f"No one has the handle @{handle}. Try finding them by name.")
     status = 200
@@ -122,5 +123,5 @@ def new_message(request, handle):
 def people(request):
     form = PeopleSearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    found = services.search_users(query) if query else []
+    found = selectors.search_users(query=query) if query else []
     return render(request, "pages/people.html", {"form": form, "query": query, "people": found, "nav": "people"})

@@ -18,7 +18,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from cruddur.authentication import issue_local_token
+from users.authentication import issue_local_token
 from users.models import User
 
 POOL_ID = "us-east-1_TestPool1"

@@ -7,7 +7,6 @@ import jwt
 import pytest
 from django.test import Client
 
-from cruddur.authentication import LOCAL_AUDIENCE, LOCAL_ISSUER, cognito_jwks_client
 from tests.api.conftest import (
     CLIENT_ID,
     ISSUER,
@@ -18,6 +17,7 @@ from tests.api.conftest import (
     hs256_token,
     unsigned_token,
 )
+from users.authentication import LOCAL_AUDIENCE, LOCAL_ISSUER, cognito_jwks_client
 
 # An endpoint that needs a user and touches nothing but the user table.
 PROTECTED = "/api/users/@bob/short"
@@ -203,7 +203,7 @@ def test_one_key_set_client_per_process(cognito):
 
 
 def test_cognito_issuer_is_derived_from_region_and_pool(settings):
-    from cruddur.authentication import cognito_issuer
+    from users.authentication import cognito_issuer
 
     settings.COGNITO_USER_POOL_ID = "eu-west-1_Abc"
     settings.COGNITO_REGION = "eu-west-1"

@@ -76,12 +76,12 @@ def test_bad_host_is_json_400(client):
 
 
 def test_unexpected_failure_is_json_500(alice, monkeypatch):
-    from messaging import services
+    from users import selectors
 
     def broken(*args, **kwargs):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(services, "user_short", broken)
+    monkeypatch.setattr(selectors, "user_short", broken)
     client = Client(raise_request_exception=False)
     response = client.get("/api/users/@bob/short", **auth(alice), **HTML_ACCEPT)
     assert assert_json_error(response, 500) == {"detail": "Internal server error."}

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bench.harness import gunicorn, manage
-from messaging.ddb_local import DynamoDBLocalError, find_jar, find_java
+from messaging.devtools.dynamodb_local import DynamoDBLocalError, find_jar, find_java
 from messaging.store.client import ClientSettings, make_client
 from tests.components import require
 from tests.faults.dynamodb import FaultyDynamoDB

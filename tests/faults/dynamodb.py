@@ -3,7 +3,7 @@ import os
 import signal
 from pathlib import Path
 
-from messaging.ddb_local import DynamoDBLocal, free_port
+from messaging.devtools.dynamodb_local import DynamoDBLocal, free_port
 
 
 class FaultyDynamoDB:

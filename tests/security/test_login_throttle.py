@@ -10,8 +10,8 @@ from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.test import Client
 from rest_framework.throttling import SimpleRateThrottle
 
-from cruddur.throttling import LoginRateThrottle
 from tests.api.conftest import PASSWORD, make_user
+from users.throttling import LoginRateThrottle
 
 pytestmark = pytest.mark.django_db
 

@@ -5,9 +5,9 @@ import time
 import jwt
 import pytest
 
-from cruddur.authentication import LOCAL_AUDIENCE, LOCAL_ISSUER, _local_signing_key, issue_local_token
 from tests.api.conftest import SigningKey, bearer, unsigned_token
 from tests.api.test_authentication import ATTACKS, PROTECTED, assert_unauthorized
+from users.authentication import LOCAL_AUDIENCE, LOCAL_ISSUER, _local_signing_key, issue_local_token
 
 
 def local_claims(user, **overrides) -> dict:

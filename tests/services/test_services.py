@@ -3,6 +3,7 @@ import pytest
 
 from messaging import services
 from messaging.errors import NotFound, ValidationFailed
+from users import selectors
 from users.models import User
 
 pytestmark = pytest.mark.django_db
@@ -77,8 +78,8 @@ def test_paging_arguments_are_validated(people):
 
 
 def test_user_short_and_search(people):
-    assert services.user_short("BAYKO").display_name == "Andrew Bayko"
+    assert selectors.user_short(handle="BAYKO").display_name == "Andrew Bayko"
     with pytest.raises(NotFound):
-        services.user_short("nobody")
-    assert [u.handle for u in services.search_users("andrew")] == ["andrewbrown", "bayko"]
-    assert services.search_users("  ") == []
+        selectors.user_short(handle="nobody")
+    assert [u.handle for u in selectors.search_users(query="andrew")] == ["andrewbrown", "bayko"]
+    assert selectors.search_users(query="  ") == []

@@ -15,11 +15,11 @@ from django.core.management.base import BaseCommand, CommandError
 from tabulate import tabulate
 
 from messaging import ddb, services
-from messaging.errors import StoreUnavailable, ValidationFailed
+from messaging.errors import MessagesUnavailable, ValidationFailed
 from messaging.store import inspect, schema
 from messaging.store.client import make_client
-from messaging.store.errors import StoreError
-from messaging.store.streams import StreamPosition, StreamReader
+from messaging.store.errors import StoreError, StoreUnavailable
+from messaging.store.stream_reader import StreamPosition, StreamReader
 from messaging.stream import lambda_handler
 from users.models import User
 from users.seed import seed_users
@@ -83,7 +83,7 @@ class Command(BaseCommand):
         run = getattr(self, "_" + subcommand.replace("-", "_"))
         try:
             run(**options)
-        except (StoreError, BotoCoreError, ClientError) as error:  # StoreUnavailable is a StoreError
+        except (StoreError, MessagesUnavailable, BotoCoreError, ClientError) as error:
             raise CommandError(f"{subcommand} on table {ddb.table_name()} failed: {error}") from None
 
     # ---------------------------------------------------------------- output

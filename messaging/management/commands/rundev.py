@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from messaging import ddb
-from messaging.ddb_local import DynamoDBLocal, DynamoDBLocalError
+from messaging.devtools.dynamodb_local import DynamoDBLocal, DynamoDBLocalError
 
 
 class Command(BaseCommand):

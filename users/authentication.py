@@ -20,7 +20,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 
-from cruddur.api_exceptions import ServiceUnavailable
+from cruddur.api.errors import ServiceUnavailable
 from users.lookup import user_by_identity
 
 logger = logging.getLogger(__name__)
@@ -40,7 +40,8 @@ class IssuedToken:
 
 
 def _local_signing_key() -> bytes:
-    # Derived, not SECRET_KEY itself, so a token key can never be replayed as another HMAC.
+    # Derived, not SECRET_KEY itself, so a token key can never be replayed as another HMAC. The salt names
+    # this module's first home; changing it would void every token issued.
     return salted_hmac("cruddur.authentication.local-token", "signing-key", algorithm="sha256").digest()
 
 
@@ -97,7 +98,8 @@ def _verify_cognito(token: str, header: dict, issuer: str) -> dict:
     except (jwt.PyJWKClientConnectionError, jwt.PyJWKSetError, ValueError) as error:
         # The key set cannot be had (unreachable, or not a key set): our problem, not the token's.
         logger.warning("Cognito JWKS unusable: %s", error)
-        raise ServiceUnavailable("Cannot verify tokens right now, try again later.", retry_after=5) from error
+        raise ServiceUnavailable(str(error), detail="Cannot verify tokens right now, try again later.",
+                                 retry_after=5) from error
     except jwt.PyJWKClientError as error:
         raise _invalid(str(error)) from error
     claims = jwt.decode(

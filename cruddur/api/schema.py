@@ -3,7 +3,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
-from cruddur.api_errors import BODY_CODES
+from cruddur.api.errors import BODY_CODES
 
 ErrorDetail = inline_serializer("ErrorDetail", {"detail": serializers.CharField()})
 
@@ -26,7 +26,7 @@ def validation_errors(codes: list[str]) -> OpenApiResponse:
 
 
 def serializer_error_codes(serializer_class) -> list[str]:
-    """Every code DRF may report for the serializer's body, as `api_errors.validation_codes` names them."""
+    """Every code DRF may report for the serializer's body, as `handlers.validation_codes` names them."""
     codes = []
     for name, field in serializer_class().fields.items():
         field_codes = [*field.error_messages, *(getattr(v, "code", "invalid") for v in field.validators)]

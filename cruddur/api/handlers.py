@@ -13,16 +13,11 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from cruddur.api_exceptions import ServiceUnavailable
-from messaging.errors import NotFound, StoreUnavailable, ValidationFailed
+from cruddur.api.errors import BODY_INVALID, BODY_NOT_JSON, UNPROCESSABLE, ApiError
 
 logger = logging.getLogger(__name__)
 
 API_PREFIX = "/api/"
-UNPROCESSABLE = 422
-BODY_NOT_JSON, BODY_INVALID = "body_not_json", "body_invalid"
-# What any endpoint with a JSON body may answer before its own rules run.
-BODY_CODES = (BODY_NOT_JSON, BODY_INVALID)
 
 
 def validation_codes(exc: exceptions.ValidationError) -> list[str]:
@@ -40,28 +35,26 @@ def validation_codes(exc: exceptions.ValidationError) -> list[str]:
     return flat
 
 
-def _unavailable(detail: str, retry_after: int) -> Response:
-    return Response({"detail": detail}, status=503, headers={"Retry-After": str(retry_after)})
+def error_response(error: ApiError) -> Response:
+    """The answer an ApiError carries: its codes as a bare array, else its detail."""
+    if error.status >= 500:
+        logger.warning("%s answered %d: %s", type(error).__name__, error.status, error)
+    headers = {"Retry-After": str(error.retry_after)} if error.retry_after is not None else None
+    body = error.codes if error.codes else {"detail": error.detail}
+    return Response(body, status=error.status, headers=headers)
 
 
 def exception_handler(exc, context):
-    """DRF's EXCEPTION_HANDLER: the messaging errors and the old client's 422 shape."""
-    if isinstance(exc, ValidationFailed):
-        return Response(exc.codes, status=UNPROCESSABLE)
+    """DRF's EXCEPTION_HANDLER: our errors as they say, DRF's body errors in the old client's 422 shape."""
+    if isinstance(exc, ApiError):
+        return error_response(exc)
     if isinstance(exc, exceptions.ParseError):
         return Response([BODY_NOT_JSON], status=UNPROCESSABLE)
     if isinstance(exc, exceptions.ValidationError):
         return Response(validation_codes(exc), status=UNPROCESSABLE)
-    if isinstance(exc, StoreUnavailable):
-        logger.warning("DynamoDB unavailable: %s", exc)
-        return _unavailable("Messages are temporarily unavailable, try again later.", exc.retry_after)
-    if isinstance(exc, ServiceUnavailable):
-        return _unavailable(str(exc.detail), exc.retry_after)
     if isinstance(exc, RequestDataTooBig):
         # DRF reads JSON bodies through `request.body`, so Django's DATA_UPLOAD_MAX_MEMORY_SIZE applies.
         return Response({"detail": "Request body too large."}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
-    if isinstance(exc, NotFound):
-        exc = exceptions.NotFound()
     return drf_exception_handler(exc, context)
 
 

@@ -37,6 +37,6 @@ def install(client):
     """Count this client's calls when the benchmark asked for it; returns the client."""
     if os.environ.get("CRUDDUR_COUNT_DDB_CALLS"):
         client.meta.events.register("before-call.dynamodb", _count)
-        request_started.connect(_start, dispatch_uid="ddb_metrics_start")
-        request_finished.connect(_finish, dispatch_uid="ddb_metrics_finish")
+        request_started.connect(_start, dispatch_uid="ddb_call_counter_start")
+        request_finished.connect(_finish, dispatch_uid="ddb_call_counter_finish")
     return client

@@ -5,7 +5,7 @@ from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cruddur.api_schema import (
+from cruddur.api.schema import (
     AUTHENTICATED_ERRORS,
     BODY_ERRORS,
     NOT_FOUND,
@@ -15,9 +15,10 @@ from cruddur.api_schema import (
     serializer_error_codes,
     validation_errors,
 )
-from cruddur.authentication import BearerTokenAuthentication, issue_local_token
-from cruddur.throttling import ClientIPRateThrottle, LoginRateThrottle
-from messaging import services
+from cruddur.api.throttling import ClientIPRateThrottle
+from users import selectors
+from users.authentication import BearerTokenAuthentication, issue_local_token
+from users.throttling import LoginRateThrottle
 from users.validators import LOGIN_MAX_LENGTH
 
 WRONG_CREDENTIALS = OpenApiResponse(ErrorDetail, description="Wrong handle, email or password.")
@@ -51,7 +52,7 @@ class UserShortView(APIView):
         responses={200: UserShortSerializer, 404: NOT_FOUND, **AUTHENTICATED_ERRORS},
     )
     def get(self, request, handle):
-        return Response(UserShortSerializer(services.user_short(handle)).data)
+        return Response(UserShortSerializer(selectors.user_short(handle=handle)).data)
 
 
 class TokenView(APIView):

@@ -1,0 +1,1 @@
+"""Server-rendered pages of the users app: logging in and out."""

@@ -1,0 +1,32 @@
+"""Finding users: by handle (as the API and the pages name them) and by a search of handles and names."""
+from django.db.models import Q
+
+from cruddur.api.errors import NotFound
+from users.models import User
+from users.validators import could_be_handle
+
+SEARCH_LIMIT = 20
+
+
+def active_user_by_handle(*, handle: str) -> User | None:
+    """The active user of `handle` in any case; None, without asking the database, for text no handle can be."""
+    if not could_be_handle(handle):
+        return None
+    return User.objects.filter(handle__iexact=handle, is_active=True).first()
+
+
+def user_short(*, handle: str) -> User:
+    """The active user of `handle` (with or without its @); NotFound otherwise."""
+    user = active_user_by_handle(handle=handle.lstrip("@"))
+    if user is None:
+        raise NotFound(f"no user @{handle}")
+    return user
+
+
+def search_users(*, query: str, limit: int = SEARCH_LIMIT) -> list[User]:
+    """Active users whose handle or display name contains `query` (case-insensitive)."""
+    query = query.strip().lstrip("@")
+    if not query:
+        return []
+    matches = Q(handle__icontains=query) | Q(display_name__icontains=query)
+    return list(User.objects.filter(matches, is_active=True).order_by("handle")[:limit])
