@@ -200,7 +200,7 @@ def run(args) -> dict:
                 picks, client_group = itertools.count(), threading.local()
                 store = ddb.get_store()
                 sender = User.objects.get_by_handle(SENDER)
-                sender_uuid, sender_ref = str(sender.uuid), user_ref(sender)
+                sender_uuid, sender_ref = str(sender.uuid), user_ref(user=sender)
 
                 def get(path):
                     return lambda session, i: session.request("GET", f"{base}{path}", headers=headers).status == 200
@@ -232,11 +232,13 @@ def run(args) -> dict:
                     "POST /api/messages (new)": new_conversation,
                 }
                 floors = {
-                    "GET /api/message_groups": lambda i: store.list_groups(sender_uuid, 20),
-                    "GET /api/messages/<uuid>": lambda i: (store.get_conversation(group_uuid),
-                                                           store.list_messages(group_uuid, 20)),
+                    "GET /api/message_groups": lambda i: store.list_groups(user_uuid=sender_uuid, limit=20),
+                    "GET /api/messages/<uuid>": lambda i: (store.get_conversation(message_group_uuid=group_uuid),
+                                                           store.list_messages(message_group_uuid=group_uuid,
+                                                                               limit=20)),
                     "POST /api/messages (continue)": lambda i: store.send_in_conversation(
-                        store.get_conversation(group_uuid), sender_ref, f"floor {i}"),
+                        conversation=store.get_conversation(message_group_uuid=group_uuid), sender=sender_ref,
+                        text=f"floor {i}"),
                 }
                 # Untimed warm-up: DynamoDB Local's JIT and both workers' caches start cold.
                 for name, floor_call in floors.items():

@@ -5,6 +5,7 @@ import json
 
 from messaging import ddb
 from messaging.errors import MessagesUnavailable, NotFound, ValidationFailed
+from messaging.recipients import InConversation, Recipient, ToHandle
 from messaging.store.errors import (
     IdempotencyKeyReused,
     InvalidCursor,
@@ -12,35 +13,38 @@ from messaging.store.errors import (
     StoreNotFound,
     StoreUnavailable,
 )
-from messaging.store.models import Conversation, Message, MessageGroup, Page, UserRef
+from messaging.store.models import Conversation, IdempotencyReceipt, Message, MessageGroup, Page, UserRef
 from messaging.validation import is_idempotency_key, is_uuid, message_errors, parse_limit
 from users.models import User
 from users.selectors import active_user_by_handle
 
 
-def user_ref(user: User) -> UserRef:
+def user_ref(*, user: User) -> UserRef:
     return UserRef(str(user.uuid), user.handle, user.display_name)
 
 
-def send_message(sender: User, text, handle=None, message_group_uuid=None, idempotency_key=None) -> Message:
-    """Continue `message_group_uuid`, or else start or continue the conversation with `handle`.
+def send_message(*, sender: User, text: object, to: Recipient, idempotency_key: str | None = None) -> Message:
+    """Send `text` (the raw JSON value: a non-string is refused with a code) to `to`.
 
-    Mirrors the old backend: a present `message_group_uuid` (even blank) means "continue".
+    Every problem with the input comes back at once, as the old backend's codes in its order:
+    recipient, text, idempotency key; the recipient is looked up only for otherwise valid input.
     """
     codes = []
-    if message_group_uuid is not None:
-        if not isinstance(message_group_uuid, str) or not message_group_uuid.strip():
-            codes.append("message_group_uuid_blank")
-        elif not is_uuid(message_group_uuid):
-            codes.append("message_group_uuid_invalid")
-    elif not isinstance(handle, str) or not handle.strip().lstrip("@"):
-        codes.append("user_reciever_handle_blank")
+    match to:
+        case InConversation(message_group_uuid=message_group_uuid):
+            if not message_group_uuid.strip():
+                codes.append("message_group_uuid_blank")
+            elif not is_uuid(message_group_uuid):
+                codes.append("message_group_uuid_invalid")
+        case ToHandle(handle=handle):
+            if not handle.strip().lstrip("@"):
+                codes.append("user_reciever_handle_blank")
     codes += message_errors(text)
     if idempotency_key is not None and not is_idempotency_key(idempotency_key):
         codes.append("idempotency_key_invalid")
     recipient = None
-    if not codes and message_group_uuid is None:
-        recipient = active_user_by_handle(handle=handle.strip().lstrip("@"))
+    if not codes and isinstance(to, ToHandle):
+        recipient = active_user_by_handle(handle=to.handle.strip().lstrip("@"))
         if recipient is None:
             codes.append("user_reciever_handle_not_found")
         elif recipient.pk == sender.pk:
@@ -49,47 +53,64 @@ def send_message(sender: User, text, handle=None, message_group_uuid=None, idemp
         raise ValidationFailed(codes)
 
     store = ddb.get_store()
-    target = str(recipient.uuid) if recipient else message_group_uuid
-    request_hash = hashlib.sha256(json.dumps([target, text]).encode()).hexdigest()
+    target = str(recipient.uuid) if recipient else to.message_group_uuid
+    receipt = _receipt(idempotency_key=idempotency_key, target=target, text=text)
     with _store_errors():
         if recipient is not None:
-            return store.send_to_user(user_ref(sender), user_ref(recipient), text, idempotency_key, request_hash)
-        conversation = _conversation_of(sender, message_group_uuid)
-        return store.send_in_conversation(conversation, user_ref(sender), text, idempotency_key, request_hash)
+            return store.send_to_user(sender=user_ref(user=sender), recipient=user_ref(user=recipient), text=text,
+                                      receipt=receipt)
+        conversation = _conversation_of(user=sender, message_group_uuid=to.message_group_uuid)
+        return store.send_in_conversation(conversation=conversation, sender=user_ref(user=sender), text=text,
+                                          receipt=receipt)
 
 
-def list_message_groups(user: User, limit=None, before=None, after=None) -> Page[MessageGroup]:
+def _receipt(*, idempotency_key: str | None, target: str, text: str) -> IdempotencyReceipt | None:
+    """The key with a hash of what it sends, so a reused key with another message is told apart from a retry."""
+    if idempotency_key is None:
+        return None
+    request_hash = hashlib.sha256(json.dumps([target, text]).encode()).hexdigest()
+    return IdempotencyReceipt(key=idempotency_key, request_hash=request_hash)
+
+
+# Paging arguments are the raw query-string values (None when absent); the rules answer with codes.
+
+def list_message_groups(*, user: User, limit: str | None = None, before: str | None = None,
+                        after: str | None = None) -> Page[MessageGroup]:
     """The user's conversations, newest first."""
-    page_size = _page_size(limit, before, after)
+    page_size = _page_size(limit=limit, before=before, after=after)
     with _store_errors():
-        return ddb.get_store().list_groups(str(user.uuid), page_size, before or None, after or None)
+        return ddb.get_store().list_groups(user_uuid=str(user.uuid), limit=page_size, before=before or None,
+                                           after=after or None)
 
 
-def list_messages(user: User, message_group_uuid, limit=None, before=None, after=None) -> Page[Message]:
+def list_messages(*, user: User, message_group_uuid: str, limit: str | None = None, before: str | None = None,
+                  after: str | None = None) -> Page[Message]:
     """A page of a conversation the user is a member of, oldest first; the newest page by default."""
-    return read_conversation(user, message_group_uuid, limit, before, after)[1]
+    return read_conversation(user=user, message_group_uuid=message_group_uuid, limit=limit, before=before,
+                             after=after)[1]
 
 
-def read_conversation(user: User, message_group_uuid, limit=None, before=None,
-                      after=None) -> tuple[Conversation, Page[Message]]:
+def read_conversation(*, user: User, message_group_uuid: str, limit: str | None = None, before: str | None = None,
+                      after: str | None = None) -> tuple[Conversation, Page[Message]]:
     """The conversation (members, last message time) and a page of it, for a member only."""
     if not is_uuid(message_group_uuid):
         raise ValidationFailed(["message_group_uuid_invalid"])
-    page_size = _page_size(limit, before, after)
+    page_size = _page_size(limit=limit, before=before, after=after)
     with _store_errors():
-        conversation = _conversation_of(user, message_group_uuid)
-        page = ddb.get_store().list_messages(conversation.uuid, page_size, before or None, after or None)
+        conversation = _conversation_of(user=user, message_group_uuid=message_group_uuid)
+        page = ddb.get_store().list_messages(message_group_uuid=conversation.uuid, limit=page_size,
+                                             before=before or None, after=after or None)
     return conversation, page
 
 
-def _conversation_of(user: User, message_group_uuid: str) -> Conversation:
-    conversation = ddb.get_store().get_conversation(message_group_uuid.lower())
+def _conversation_of(*, user: User, message_group_uuid: str) -> Conversation:
+    conversation = ddb.get_store().get_conversation(message_group_uuid=message_group_uuid.lower())
     if conversation is None or conversation.member(str(user.uuid)) is None:
         raise NotFound("no such conversation")
     return conversation
 
 
-def _page_size(limit, before, after) -> int:
+def _page_size(*, limit: str | None, before: str | None, after: str | None) -> int:
     codes = []
     try:
         page_size = parse_limit(limit)

@@ -54,7 +54,7 @@ def lambda_handler(event: dict, context, store: MessageStore | None = None) -> d
     for record in event.get("Records", []):
         try:
             message = new_message(record)
-            if message is not None and store.apply_message_to_groups(message):
+            if message is not None and store.apply_message_to_groups(message=message):
                 logger.info("group items of %s moved to message %s", message.message_group_uuid, message.uuid)
         except Exception:
             logger.exception("stream record %s failed", record.get("eventID"))

@@ -21,6 +21,7 @@ from messaging.api.serializers import (
     SentMessageSerializer,
 )
 from messaging.errors import PAGING_CODES, SEND_CODES, ValidationFailed
+from messaging.recipients import InConversation, Recipient, ToHandle
 
 IDEMPOTENCY_KEY = OpenApiParameter(
     "Idempotency-Key", {"type": "string", "pattern": r"^[A-Za-z0-9_\-.:]{1,128}$"}, OpenApiParameter.HEADER,
@@ -31,6 +32,19 @@ IDEMPOTENCY_KEY = OpenApiParameter(
 def _page_query(request) -> dict:
     # Raw query-string values: the service validates them and answers with error codes.
     return {name: request.query_params.get(name) for name in ("limit", "before", "after")}
+
+
+def _as_text(value) -> str:
+    # A recipient that is not a string is as good as blank: the rules answer it with the blank code.
+    return value if isinstance(value, str) else ""
+
+
+def recipient_of(body: dict) -> Recipient:
+    """The old backend's rule: a present `message_group_uuid` (even blank) continues that conversation;
+    otherwise the message goes to `handle`."""
+    if body.get("message_group_uuid") is not None:
+        return InConversation(message_group_uuid=_as_text(body["message_group_uuid"]))
+    return ToHandle(handle=_as_text(body.get("handle")))
 
 
 class MessageGroupViewSet(viewsets.ViewSet):
@@ -45,7 +59,7 @@ class MessageGroupViewSet(viewsets.ViewSet):
         },
     )
     def list(self, request):
-        page = services.list_message_groups(request.user, **_page_query(request))
+        page = services.list_message_groups(user=request.user, **_page_query(request))
         return page_response(request, page, MessageGroupSerializer)
 
 
@@ -71,7 +85,8 @@ class MessageViewSet(viewsets.ViewSet):
         },
     )
     def retrieve(self, request, message_group_uuid):
-        page = services.list_messages(request.user, message_group_uuid, **_page_query(request))
+        page = services.list_messages(user=request.user, message_group_uuid=message_group_uuid,
+                                      **_page_query(request))
         return page_response(request, page, MessageSerializer)
 
     @extend_schema(
@@ -94,12 +109,11 @@ class MessageViewSet(viewsets.ViewSet):
         body = request.data
         if not isinstance(body, dict):
             raise ValidationFailed(["body_invalid"])
-        # Raw JSON values: the service checks their types and contents and answers with codes.
+        # The text as the JSON has it: the service checks its type and contents and answers with codes.
         message = services.send_message(
-            request.user,
-            body.get("message"),
-            handle=body.get("handle"),
-            message_group_uuid=body.get("message_group_uuid"),
+            sender=request.user,
+            text=body.get("message"),
+            to=recipient_of(body),
             idempotency_key=request.headers.get("Idempotency-Key"),
         )
         return Response(SentMessageSerializer(message).data)

@@ -9,8 +9,11 @@ from messaging.pages import presenters
 from messaging.pages.error_text import ERROR_TEXT, UNKNOWN_ERROR_TEXT, error_text
 from messaging.pages.forms import MessageForm, PeopleSearchForm
 from messaging.pages.problems import bad_link_page, not_found_page, store_unavailable_as_page
+from messaging.recipients import InConversation, Recipient, ToHandle
+from messaging.store.models import Message
 from messaging.validation import MAX_MESSAGE_CHARS
 from users import selectors
+from users.models import User
 
 UNPROCESSABLE = 422  # a form sent back with its errors
 
@@ -21,8 +24,8 @@ def form_context(form: MessageForm) -> dict:
     return {"form": form, "max_chars": MAX_MESSAGE_CHARS, "error_text": error_text_json}
 
 
-def send_from_form(sender, form: MessageForm, **recipient):
-    """Send the form's message to `handle=` or `message_group_uuid=`; None, with errors on the form, if refused."""
+def send_from_form(*, sender: User, form: MessageForm, to: Recipient) -> Message | None:
+    """Send the form's message; None, with errors on the form, if refused."""
     if not form.is_valid():
         if "idempotency_key" in form.errors:
             # A hidden field's error is not shown: refuse it as a malformed key, which also renews the key.
@@ -30,8 +33,8 @@ def send_from_form(sender, form: MessageForm, **recipient):
         return None
     try:
         return services.send_message(
-            sender, form.cleaned_data["message"],
-            idempotency_key=form.cleaned_data["idempotency_key"] or None, **recipient,
+            sender=sender, text=form.cleaned_data["message"], to=to,
+            idempotency_key=form.cleaned_data["idempotency_key"] or None,
         )
     except ValidationFailed as failure:
         form.add_error_codes(failure.codes)
@@ -44,7 +47,7 @@ def send_from_form(sender, form: MessageForm, **recipient):
 def conversations(request):
     before = request.GET.get("before") or None
     try:
-        page = services.list_message_groups(request.user, before=before)
+        page = services.list_message_groups(user=request.user, before=before)
     except ValidationFailed as failure:
         return bad_link_page(request, error_text(failure.codes[0]))
     return render(request, "pages/conversations.html", {
@@ -64,7 +67,7 @@ def conversation(request, message_group_uuid):
     if request.method == "POST":
         form = MessageForm(request.POST)
         try:
-            if send_from_form(request.user, form, message_group_uuid=group_uuid):
+            if send_from_form(sender=request.user, form=form, to=InConversation(message_group_uuid=group_uuid)):
                 return redirect("pages:conversation", group_uuid)
         except NotFound:
             return not_found_page(request)
@@ -75,7 +78,8 @@ def conversation(request, message_group_uuid):
         before = request.GET.get("before") or None
 
     try:
-        conversation, page = services.read_conversation(request.user, group_uuid, before=before)
+        conversation, page = services.read_conversation(user=request.user, message_group_uuid=group_uuid,
+                                                        before=before)
     except NotFound:
         return not_found_page(request)
     except ValidationFailed as failure:
@@ -108,7 +112,7 @@ def new_message(request, handle):
     status = 200
     if request.method == "POST":
         form = MessageForm(request.POST)
-        message = send_from_form(request.user, form, handle=recipient.handle)
+        message = send_from_form(sender=request.user, form=form, to=ToHandle(handle=recipient.handle))
         if message:
             return redirect("pages:conversation", message.message_group_uuid)
         status = UNPROCESSABLE

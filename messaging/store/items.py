@@ -10,7 +10,7 @@
 
 Only group items carry `message_group_uuid`, so only they appear in the GSI.
 """
-from messaging.store.models import Conversation, Message, MessageGroup, UserRef
+from messaging.store.models import Conversation, IdempotencyReceipt, Message, MessageGroup, UserRef
 
 
 def S(value: str) -> dict:
@@ -36,6 +36,16 @@ def conversation_key(group_uuid: str) -> dict:
 def pair_key(a_uuid: str, b_uuid: str) -> dict:
     low, high = sorted((a_uuid, b_uuid))
     return key(f"PAIR#{low}#{high}", "PAIR")
+
+
+def pair_item(a_uuid: str, b_uuid: str, message_group_uuid: str) -> dict:
+    # The attribute keeps the name the first version stored it under.
+    return {**pair_key(a_uuid, b_uuid), "conversation_uuid": S(message_group_uuid)}
+
+
+def pair_message_group_uuid(item: dict | None) -> str | None:
+    """The conversation a pair item points to; None for no item."""
+    return item["conversation_uuid"]["S"] if item else None
 
 
 def receipt_key(sender_uuid: str, idempotency_key: str) -> dict:
@@ -135,11 +145,10 @@ def member_update_value(member: UserRef, group_sk: str) -> dict:
     return _member_map(member, group_sk)
 
 
-def receipt_item(sender_uuid: str, idempotency_key: str, request_hash: str, message: Message,
-                 expires_at: int) -> dict:
+def receipt_item(sender_uuid: str, receipt: IdempotencyReceipt, message: Message, expires_at: int) -> dict:
     return {
-        **receipt_key(sender_uuid, idempotency_key),
-        "request_hash": S(request_hash),
+        **receipt_key(sender_uuid, receipt.key),
+        "request_hash": S(receipt.request_hash),
         # Not `message_group_uuid`: that attribute would put the receipt into the group GSI.
         "receipt_group_uuid": S(message.message_group_uuid),
         "message_uuid": S(message.uuid),

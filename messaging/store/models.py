@@ -63,3 +63,12 @@ class Page(Generic[T]):
     next_cursor: str | None
     direction: Literal["before", "after"] = "before"
     newest_cursor: str | None = None
+
+
+@dataclass(frozen=True)
+class IdempotencyReceipt:
+    """What a send with an Idempotency-Key stores beside the message: the key, and a hash of the request,
+    so that a retry (same hash) replays the first result and a reused key (another hash) is refused."""
+
+    key: str
+    request_hash: str

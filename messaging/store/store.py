@@ -26,7 +26,7 @@ from messaging.store.errors import (
     StoreNotFound,
     StoreUnavailable,
 )
-from messaging.store.models import Conversation, Message, MessageGroup, Page, UserRef
+from messaging.store.models import Conversation, IdempotencyReceipt, Message, MessageGroup, Page, UserRef
 from messaging.store.schema import GROUP_INDEX
 from messaging.store.timefmt import later_than, next_microsecond, utc_now
 
@@ -66,6 +66,7 @@ class MessageStore:
         self,
         client,
         table_name: str,
+        *,
         clock: Callable[[], datetime] = utc_now,
         group_updates: GroupUpdates = "inline",
         retry_deadline_seconds: float = 15.0,
@@ -79,27 +80,27 @@ class MessageStore:
 
     # ---------------------------------------------------------------- reads
 
-    def get_conversation(self, group_uuid: str) -> Conversation | None:
+    def get_conversation(self, *, message_group_uuid: str) -> Conversation | None:
         """Strongly consistent; conversations of the old backend are read from the group GSI."""
-        item = self._get(items.conversation_key(group_uuid))
+        item = self._get(items.conversation_key(message_group_uuid))
         if item is not None:
             return items.conversation_from_item(item)
-        return self._legacy_conversation(group_uuid)
+        return self._legacy_conversation(message_group_uuid)
 
-    def find_conversation_between(self, a_uuid: str, b_uuid: str) -> str | None:
+    def find_conversation_between(self, *, a_uuid: str, b_uuid: str) -> str | None:
         conversation = self._conversation_between(a_uuid, b_uuid)
         return conversation.uuid if conversation else None
 
-    def list_groups(self, user_uuid: str, limit: int, before: str | None = None,
+    def list_groups(self, *, user_uuid: str, limit: int, before: str | None = None,
                     after: str | None = None) -> Page[MessageGroup]:
         """A user's conversations, newest first (one Query)."""
         return self._page(items.group_pk(user_uuid), limit, before, after, items.group_from_item,
                           newest_first=True)
 
-    def list_messages(self, group_uuid: str, limit: int, before: str | None = None,
+    def list_messages(self, *, message_group_uuid: str, limit: int, before: str | None = None,
                       after: str | None = None) -> Page[Message]:
         """A page of a conversation's messages, oldest first (one Query)."""
-        return self._page(items.message_pk(group_uuid), limit, before, after, items.message_from_item,
+        return self._page(items.message_pk(message_group_uuid), limit, before, after, items.message_from_item,
                           newest_first=False)
 
     def is_backfilled(self) -> bool:
@@ -110,15 +111,15 @@ class MessageStore:
 
     # ---------------------------------------------------------------- sends
 
-    def send_to_user(self, sender: UserRef, recipient: UserRef, text: str,
-                     idempotency_key: str | None = None, request_hash: str = "") -> Message:
+    def send_to_user(self, *, sender: UserRef, recipient: UserRef, text: str,
+                     receipt: IdempotencyReceipt | None = None) -> Message:
         """Start a conversation with `recipient`, or continue the one the two already have."""
         deadline = self._deadline()
         collided_at: str | None = None
         for attempt in itertools.count():
             conversation = self._conversation_between(sender.uuid, recipient.uuid)
             if conversation is not None:
-                return self.send_in_conversation(conversation, sender, text, idempotency_key, request_hash)
+                return self.send_in_conversation(conversation=conversation, sender=sender, text=text, receipt=receipt)
             created_at = later_than(self.clock(), collided_at)
             message = Message(str(uuid.uuid4()), str(uuid.uuid4()), created_at, text, sender)
             members = {sender.uuid: recipient, recipient.uuid: sender}  # owner -> the other member
@@ -132,17 +133,17 @@ class MessageStore:
                 *[(f"group:{owner}", self._put(items.group_item(owner, message.created_at, started.uuid, other, text),
                                                must_be_new=True))
                   for owner, other in members.items()],
-                *self._receipt_ops(message, idempotency_key, request_hash),
+                *self._receipt_ops(message, receipt),
             ]
-            sent = self._sent(self._transact(ops), message, idempotency_key, request_hash)
+            sent = self._sent(self._transact(ops), message, receipt)
             if sent is not None:
                 return sent
             # Lost the race to start this conversation, or a time collided: look again.
             collided_at = created_at
             self._pause(attempt, deadline)
 
-    def send_in_conversation(self, conversation: Conversation, sender: UserRef, text: str,
-                             idempotency_key: str | None = None, request_hash: str = "") -> Message:
+    def send_in_conversation(self, *, conversation: Conversation, sender: UserRef, text: str,
+                             receipt: IdempotencyReceipt | None = None) -> Message:
         """Store a message in an existing conversation; the caller checked that `sender` is a member."""
         deadline = self._deadline()
         collided_at: str | None = None
@@ -155,9 +156,9 @@ class MessageStore:
             if self.group_updates == "inline":
                 same_time = {m.uuid: message.created_at for m in conversation.members}
                 ops += self._rekey_ops(conversation, message, same_time)
-            ops += self._receipt_ops(message, idempotency_key, request_hash)
+            ops += self._receipt_ops(message, receipt)
             outcome = self._transact(ops)
-            sent = self._sent(outcome, message, idempotency_key, request_hash)
+            sent = self._sent(outcome, message, receipt)
             if sent is not None:
                 return sent
             collided_at = message.created_at
@@ -166,7 +167,7 @@ class MessageStore:
             if conversation is None:
                 raise StoreNotFound(f"conversation {message.message_group_uuid} disappeared")
 
-    def apply_message_to_groups(self, message: Message) -> bool:
+    def apply_message_to_groups(self, *, message: Message) -> bool:
         """Re-key both group items for a stored message (stream mode); False if nothing to do.
 
         Idempotent and order-independent: a message older than or equal to the conversation's
@@ -174,7 +175,7 @@ class MessageStore:
         """
         deadline = self._deadline()
         group_sks: dict[str, str] = {}
-        conversation = self.get_conversation(message.message_group_uuid)
+        conversation = self.get_conversation(message_group_uuid=message.message_group_uuid)
         for attempt in itertools.count():
             if conversation is None:
                 logger.warning("message %s is in no known conversation", message.uuid)
@@ -205,7 +206,7 @@ class MessageStore:
         """Write conversation and pair items for conversations the old backend wrote."""
         report = BackfillReport()
         for group_uuid in sorted(self._all_group_uuids()):
-            conversation = self.get_conversation(group_uuid)
+            conversation = self.get_conversation(message_group_uuid=group_uuid)
             if conversation is None:
                 continue
             report = replace(report, conversations=report.conversations + 1)
@@ -232,7 +233,7 @@ class MessageStore:
         group_uuid = self._pair_target(a_uuid, b_uuid)
         if group_uuid is None and not self.is_backfilled():
             group_uuid = self._legacy_group_between(a_uuid, b_uuid)
-        return self.get_conversation(group_uuid) if group_uuid else None
+        return self.get_conversation(message_group_uuid=group_uuid) if group_uuid else None
 
     def _pair_target(self, a_uuid: str, b_uuid: str) -> str | None:
         pair = self._get(items.pair_key(a_uuid, b_uuid))
@@ -331,11 +332,11 @@ class MessageStore:
                 items.group_item(owner, group_sks[owner], conversation.uuid, shown, message.text), must_be_new=True)))
         return ops
 
-    def _receipt_ops(self, message: Message, idempotency_key: str | None, request_hash: str) -> list:
-        if not idempotency_key:
+    def _receipt_ops(self, message: Message, receipt: IdempotencyReceipt | None) -> list:
+        if receipt is None:
             return []
         now = int(self.clock().timestamp())
-        item = items.receipt_item(message.sender.uuid, idempotency_key, request_hash, message,
+        item = items.receipt_item(message.sender.uuid, receipt, message,
                                   expires_at=now + RECEIPT_TTL_SECONDS)
         return [("receipt", {"Put": {
             "TableName": self.table_name, "Item": item,
@@ -344,27 +345,26 @@ class MessageStore:
             "ExpressionAttributeValues": {":now": {"N": str(now)}},
         }})]
 
-    def _sent(self, outcome: _Outcome, message: Message, idempotency_key: str | None,
-              request_hash: str) -> Message | None:
+    def _sent(self, outcome: _Outcome, message: Message, receipt: IdempotencyReceipt | None) -> Message | None:
         """The stored message, or the first result of a retried send; None if the attempt lost a race."""
         if outcome.committed:
             return message
         if "receipt" in outcome.failed:
-            return self._replay(message.sender.uuid, idempotency_key, request_hash)
+            return self._replay(message.sender.uuid, receipt)
         return None
 
     def _conversation_after(self, outcome: _Outcome, group_uuid: str) -> Conversation | None:
         """The conversation after a lost race: as the cancelled transaction returned it, else read again."""
         item = outcome.current_items.get("conversation")
-        return items.conversation_from_item(item) if item else self.get_conversation(group_uuid)
+        return items.conversation_from_item(item) if item else self.get_conversation(message_group_uuid=group_uuid)
 
-    def _replay(self, sender_uuid: str, idempotency_key: str, request_hash: str) -> Message | None:
-        receipt = self._get(items.receipt_key(sender_uuid, idempotency_key))
-        if receipt is None:
+    def _replay(self, sender_uuid: str, receipt: IdempotencyReceipt) -> Message | None:
+        stored = self._get(items.receipt_key(sender_uuid, receipt.key))
+        if stored is None:
             return None  # expired and swept between our write and this read: send again
-        if receipt["request_hash"]["S"] != request_hash:
+        if stored["request_hash"]["S"] != receipt.request_hash:
             raise IdempotencyKeyReused("this Idempotency-Key was used for a different message")
-        return items.message_from_receipt(receipt)
+        return items.message_from_receipt(stored)
 
     def _put(self, item: dict, must_be_new: bool) -> dict:
         put = {"TableName": self.table_name, "Item": item}

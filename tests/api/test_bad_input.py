@@ -10,6 +10,7 @@ from contextlib import contextmanager
 import pytest
 
 from messaging import services
+from messaging.recipients import InConversation, ToHandle
 from tests.api.conftest import auth
 from tests.stored_state import COMBINING, EMOJI, FLAG, nothing_stored
 
@@ -18,8 +19,8 @@ MOTO = pytest.mark.parametrize("ddb_backend", ["moto"], indirect=True)
 @pytest.fixture
 def conversation(app_ddb, alice, bob):
     """alice wrote to bob and bob answered, so the table and both users have state to keep."""
-    first = services.send_message(alice, "Hello bob", handle="bob")
-    services.send_message(bob, "Hi alice", message_group_uuid=first.message_group_uuid)
+    first = services.send_message(sender=alice, text="Hello bob", to=ToHandle("bob"))
+    services.send_message(sender=bob, text="Hi alice", to=InConversation(first.message_group_uuid))
     return first.message_group_uuid
 
 

@@ -237,7 +237,7 @@ def test_history_from_past_years_stays_reachable(client, app_ddb, alice, bob):
     from messaging.store.store import MessageStore
 
     years_ago = MessageStore(*app_ddb, clock=lambda: datetime(2019, 5, 1, 12, 0, tzinfo=UTC))
-    first = years_ago.send_to_user(user_ref(alice), user_ref(bob), "from 2019")
+    first = years_ago.send_to_user(sender=user_ref(user=alice), recipient=user_ref(user=bob), text="from 2019")
     for n in range(3):
         send(client, bob, message=f"now {n}", message_group_uuid=first.message_group_uuid)
     texts = []

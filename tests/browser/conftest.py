@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from messaging import services
+from messaging.recipients import ToHandle
 from tests.components import require
 from users.models import User
 
@@ -54,7 +55,7 @@ def members(app_ddb, live_server):
     """andrew and bayko, in a conversation bayko started; returns (andrew, bayko, message_group_uuid)."""
     andrew = User.objects.create_user("andrewbrown", "andrew@example.com", PASSWORD, display_name="Andrew Brown")
     bayko = User.objects.create_user("bayko", "bayko@example.com", PASSWORD, display_name="Andrew Bayko")
-    first = services.send_message(bayko, "Hi Andrew, got a minute?", handle="andrewbrown")
+    first = services.send_message(sender=bayko, text="Hi Andrew, got a minute?", to=ToHandle("andrewbrown"))
     return andrew, bayko, first.message_group_uuid
 
 

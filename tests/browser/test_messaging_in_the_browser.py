@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from messaging import services
+from messaging.recipients import InConversation
 from tests.browser.conftest import PHONE, log_in, screenshot
 
 pytestmark = pytest.mark.browser
@@ -128,8 +129,8 @@ def test_everything_works_with_javascript_off(new_page, live_server, members):
     page.reload()  # post-redirect-get: a refresh only reads
     page.go_back()
     page.go_forward()
-    [group] = services.list_message_groups(andrew).items
-    texts = [m.text for m in services.list_messages(andrew, group.uuid).items]
+    [group] = services.list_message_groups(user=andrew).items
+    texts = [m.text for m in services.list_messages(user=andrew, message_group_uuid=group.uuid).items]
     assert texts == ["Hi Andrew, got a minute?", "Sent without JavaScript"]
 
     page.get_by_role("button", name="Log out").click()
@@ -167,8 +168,8 @@ def test_main_pages_fit_the_screen(new_page, live_server, members, width_name, v
     page.goto(f"{live_server.url}/login")
     screenshot(page, f"login-{width_name}")
     log_in(page, live_server, "andrewbrown")
-    services.send_message(members[0], "A longer reply, to see how a message wraps on a narrow screen "
-                          "and whether the bubbles still read well.", message_group_uuid=group)
+    services.send_message(sender=members[0], text="A longer reply, to see how a message wraps on a narrow screen "
+                          "and whether the bubbles still read well.", to=InConversation(group))
 
     pages = {
         "messages": "/messages",

@@ -7,6 +7,7 @@ from django.core.management import CommandError
 
 from messaging import services
 from messaging.management.commands.ddb import DEMO_CONVERSATION
+from messaging.recipients import InConversation, ToHandle
 from messaging.store import schema
 from messaging.store.store import MessageStore
 from users.models import User
@@ -56,7 +57,7 @@ def test_destructive_steps_on_real_aws_need_yes(app_ddb, ddb_command, settings, 
 
 
 def test_scan_prints_the_raw_items(app_ddb, ddb_command, demo_users):
-    message = services.send_message(demo_users["londo"], "Hello, raw world", handle="sean")
+    message = services.send_message(sender=demo_users["londo"], text="Hello, raw world", to=ToHandle("sean"))
 
     items = json.loads(ddb_command("scan", "--json"))
     table = ddb_command("scan")
@@ -87,15 +88,15 @@ def test_seed_writes_the_demo_conversation_once(app_ddb, ddb_command):
     assert groups[0]["other"]["handle"] == "bayko"
     assert groups[0]["last_message"] == DEMO_CONVERSATION[-1][1]
     # Written through the services: readable through them too, in the production format.
-    page = services.list_messages(andrew, group_uuid)
+    page = services.list_messages(user=andrew, message_group_uuid=group_uuid)
     assert [(m.sender.handle, m.text) for m in page.items] == list(DEMO_CONVERSATION)
     messages = [i for i in json.loads(ddb_command("scan", "--json")) if i["pk"].startswith("MSG#")]
     assert len(messages) == len(DEMO_CONVERSATION)
 
 
 def test_get_conversation_prints_members_and_messages(app_ddb, ddb_command, demo_users):
-    first = services.send_message(demo_users["jake"], "Are you there?", handle="ice")
-    services.send_message(demo_users["ice"], "Always.", message_group_uuid=first.message_group_uuid)
+    first = services.send_message(sender=demo_users["jake"], text="Are you there?", to=ToHandle("ice"))
+    services.send_message(sender=demo_users["ice"], text="Always.", to=InConversation(first.message_group_uuid))
 
     out = ddb_command("get-conversation", first.message_group_uuid)
     data = json.loads(ddb_command("get-conversation", first.message_group_uuid.upper(), "--json"))
@@ -111,12 +112,13 @@ def test_get_conversation_prints_members_and_messages(app_ddb, ddb_command, demo
 
 @pytest.mark.parametrize("ddb_backend", ["moto"], indirect=True)
 def test_get_conversation_reads_past_the_first_page(app_ddb, ddb_command, demo_users):
-    first = services.send_message(demo_users["jake"], "message 0", handle="ice")
+    first = services.send_message(sender=demo_users["jake"], text="message 0", to=ToHandle("ice"))
     # Writing only the messages (stream mode) keeps this quick on moto.
     store = MessageStore(*app_ddb, group_updates="stream")
-    conversation = store.get_conversation(first.message_group_uuid)
+    conversation = store.get_conversation(message_group_uuid=first.message_group_uuid)
     for n in range(1, 103):
-        store.send_in_conversation(conversation, services.user_ref(demo_users["jake"]), f"message {n}")
+        store.send_in_conversation(conversation=conversation, sender=services.user_ref(user=demo_users["jake"]),
+                                   text=f"message {n}")
 
     data = json.loads(ddb_command("get-conversation", first.message_group_uuid, "--json"))
 
@@ -124,8 +126,8 @@ def test_get_conversation_reads_past_the_first_page(app_ddb, ddb_command, demo_u
 
 
 def test_list_conversations_newest_first(app_ddb, ddb_command, demo_users):
-    services.send_message(demo_users["sean"], "to jake", handle="jake")
-    services.send_message(demo_users["sean"], "to ice", handle="ice")
+    services.send_message(sender=demo_users["sean"], text="to jake", to=ToHandle("jake"))
+    services.send_message(sender=demo_users["sean"], text="to ice", to=ToHandle("ice"))
 
     out = ddb_command("list-conversations", "@SEAN")
 
@@ -172,4 +174,4 @@ def test_backfill_adopts_conversations_of_the_old_backend(app_ddb, ddb_command, 
     assert f"PAIR#{min(str(andrew.uuid), str(bayko.uuid))}#{max(str(andrew.uuid), str(bayko.uuid))}" in keys
     out = ddb_command("get-conversation", group)
     assert "(old backend)" not in out and out.splitlines()[-1] == "2 messages"
-    assert services.send_message(andrew, "Third.", handle="bayko").message_group_uuid == group
+    assert services.send_message(sender=andrew, text="Third.", to=ToHandle("bayko")).message_group_uuid == group

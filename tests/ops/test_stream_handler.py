@@ -62,17 +62,17 @@ def assert_groups_show_the_newest_message(client, table_name):
     store = MessageStore(client, table_name)
     handles = members()
     for member, other in zip(handles, reversed(handles), strict=True):
-        groups = store.list_groups(member, 10).items
+        groups = store.list_groups(user_uuid=member, limit=10).items
         assert [(g.uuid, g.other.handle, g.last_message, g.last_message_at) for g in groups] == [
             (group_uuid, handles[other], text, created_at)
         ]
-    assert store.get_conversation(group_uuid).last_message_at == created_at
+    assert store.get_conversation(message_group_uuid=group_uuid).last_message_at == created_at
 
 
 def test_the_recorded_table_is_stale_before_the_handler_runs(table):
     group_uuid, created_at, _ = newest_message()
 
-    conversation = MessageStore(*table).get_conversation(group_uuid)
+    conversation = MessageStore(*table).get_conversation(message_group_uuid=group_uuid)
 
     assert conversation.last_message_at < created_at
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from messaging import services
+from messaging.recipients import InConversation, ToHandle
 from users.models import User
 from users.seed import seed_users
 
@@ -40,24 +41,24 @@ def summary(groups):
 
 def test_the_worker_brings_group_lists_up_to_date(stream_mode, ddb_command):
     andrew, bayko, londo = users("andrewbrown", "bayko", "londo")
-    first = services.send_message(andrew, "Hi Bayko", handle="bayko")
+    first = services.send_message(sender=andrew, text="Hi Bayko", to=ToHandle("bayko"))
     group = first.message_group_uuid
-    services.send_message(bayko, "Hi Andrew", message_group_uuid=group)
-    to_londo = services.send_message(andrew, "Hi Londo", handle="londo")
-    last = services.send_message(bayko, "Still there?", message_group_uuid=group)
+    services.send_message(sender=bayko, text="Hi Andrew", to=InConversation(group))
+    to_londo = services.send_message(sender=andrew, text="Hi Londo", to=ToHandle("londo"))
+    last = services.send_message(sender=bayko, text="Still there?", to=InConversation(group))
 
     # Only the first message of each conversation touched the group items.
-    assert summary(services.list_message_groups(andrew)) == [
+    assert summary(services.list_message_groups(user=andrew)) == [
         ("londo", "Hi Londo", to_londo.created_at), ("bayko", "Hi Bayko", first.created_at),
     ]
 
     out = ddb_command("stream-worker", "--once", "--position-file", str(stream_mode))
 
-    assert summary(services.list_message_groups(andrew)) == [
+    assert summary(services.list_message_groups(user=andrew)) == [
         ("bayko", "Still there?", last.created_at), ("londo", "Hi Londo", to_londo.created_at),
     ]
-    assert summary(services.list_message_groups(bayko)) == [("andrewbrown", "Still there?", last.created_at)]
-    assert summary(services.list_message_groups(londo)) == [("andrewbrown", "Hi Londo", to_londo.created_at)]
+    assert summary(services.list_message_groups(user=bayko)) == [("andrewbrown", "Still there?", last.created_at)]
+    assert summary(services.list_message_groups(user=londo)) == [("andrewbrown", "Hi Londo", to_londo.created_at)]
     assert "0 failed" in out
     assert json.loads(stream_mode.read_text())["last_sequence"]
 
@@ -68,10 +69,10 @@ def test_the_worker_resumes_from_its_saved_position(stream_mode, ddb_command, tm
     def worker(position_file=stream_mode):
         return json.loads(ddb_command("stream-worker", "--once", "--json", "--position-file", str(position_file)))
 
-    first = services.send_message(andrew, "one", handle="bayko")
+    first = services.send_message(sender=andrew, text="one", to=ToHandle("bayko"))
     before_reply = worker()
     nothing_new = worker()
-    reply = services.send_message(bayko, "two", message_group_uuid=first.message_group_uuid)
+    reply = services.send_message(sender=bayko, text="two", to=InConversation(first.message_group_uuid))
     after_reply = worker()
     # A fresh position reads the whole stream: exactly what the saved position read, in two steps.
     from_scratch = worker(tmp_path / "fresh.json")
@@ -80,13 +81,13 @@ def test_the_worker_resumes_from_its_saved_position(stream_mode, ddb_command, tm
     assert nothing_new["records"] == 0
     assert after_reply["records"] > 0
     assert from_scratch["records"] == before_reply["records"] + after_reply["records"]
-    assert summary(services.list_message_groups(andrew)) == [("bayko", "two", reply.created_at)]
+    assert summary(services.list_message_groups(user=andrew)) == [("bayko", "two", reply.created_at)]
 
 
 def test_the_running_worker_follows_new_messages_and_stops_on_ctrl_c(stream_mode, app_ddb, tmp_path):
     client, table = app_ddb
     andrew, bayko = users("andrewbrown", "bayko")
-    first = services.send_message(andrew, "are you polling?", handle="bayko")
+    first = services.send_message(sender=andrew, text="are you polling?", to=ToHandle("bayko"))
     env = {
         **os.environ, "AWS_ENDPOINT_URL": client.meta.endpoint_url, "DDB_MESSAGE_TABLE": table,
         "MESSAGING_GROUP_UPDATES": "stream", "CRUDDUR_DATA_DIR": str(tmp_path),
@@ -96,9 +97,10 @@ def test_the_running_worker_follows_new_messages_and_stops_on_ctrl_c(stream_mode
         cwd=PROJECT_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     try:
-        reply = services.send_message(bayko, "every moment", message_group_uuid=first.message_group_uuid)
+        reply = services.send_message(sender=bayko, text="every moment", to=InConversation(first.message_group_uuid))
         deadline = time.monotonic() + 30
-        while summary(services.list_message_groups(andrew))[0][1] != "every moment" and time.monotonic() < deadline:
+        while (summary(services.list_message_groups(user=andrew))[0][1] != "every moment"
+               and time.monotonic() < deadline):
             time.sleep(0.2)
         worker.send_signal(signal.SIGINT)
         output, _ = worker.communicate(timeout=30)
@@ -107,7 +109,7 @@ def test_the_running_worker_follows_new_messages_and_stops_on_ctrl_c(stream_mode
             worker.kill()
             worker.wait()
 
-    assert summary(services.list_message_groups(andrew)) == [("bayko", "every moment", reply.created_at)]
+    assert summary(services.list_message_groups(user=andrew)) == [("bayko", "every moment", reply.created_at)]
     assert worker.returncode == 0, output
     position_file = tmp_path / "ddb-stream-position.json"
     assert f"stopped; position saved in {position_file}" in output

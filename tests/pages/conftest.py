@@ -3,6 +3,7 @@ import re
 import pytest
 
 from messaging import services
+from messaging.recipients import InConversation, ToHandle
 from users.models import User
 
 PASSWORD = "pages-test-password"
@@ -32,8 +33,8 @@ def andrew_client(client, andrew):
 @pytest.fixture
 def conversation_uuid(app_ddb, andrew, bayko):
     """A conversation andrew started with bayko, who answered."""
-    first = services.send_message(andrew, "Hello Bayko", handle="bayko")
-    services.send_message(bayko, "Hi Andrew", message_group_uuid=first.message_group_uuid)
+    first = services.send_message(sender=andrew, text="Hello Bayko", to=ToHandle("bayko"))
+    services.send_message(sender=bayko, text="Hi Andrew", to=InConversation(first.message_group_uuid))
     return first.message_group_uuid
 
 

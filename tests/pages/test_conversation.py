@@ -9,6 +9,7 @@ import pytest
 from messaging import services
 from messaging.errors import PAGING_CODES, SEND_CODES
 from messaging.pages.error_text import ERROR_TEXT
+from messaging.recipients import InConversation, ToHandle
 from tests.pages.conftest import form_errors, hidden_key, message_list, message_texts
 
 
@@ -20,15 +21,15 @@ def test_shows_the_newest_messages_with_sender_and_time(app_ddb, andrew_client, 
     assert message_texts(html) == ["Hello Bayko", "Hi Andrew"]
     shown = message_list(html)
     assert shown.index('<span class="name">Andrew Brown</span>') < shown.index('<span class="name">Andrew Bayko</span>')
-    for message in services.list_messages(bayko, conversation_uuid).items:
+    for message in services.list_messages(user=bayko, message_group_uuid=conversation_uuid).items:
         assert f'<time datetime="{message.created_at}">' in shown
     assert '<li class="message mine"' in shown  # andrew's own message is told apart
 
 
 def test_older_messages_link_pages_back_and_only_the_newest_page_polls(app_ddb, andrew_client, andrew, bayko):
-    group = services.send_message(andrew, "message 0", handle="bayko").message_group_uuid
+    group = services.send_message(sender=andrew, text="message 0", to=ToHandle("bayko")).message_group_uuid
     for number in range(1, 25):
-        services.send_message(andrew, f"message {number}", message_group_uuid=group)
+        services.send_message(sender=andrew, text=f"message {number}", to=InConversation(group))
 
     newest = andrew_client.get(f"/messages/{group}").content.decode()
     assert message_texts(newest) == [f"message {n}" for n in range(5, 25)]
@@ -48,7 +49,8 @@ def test_newest_page_polls_the_api_after_its_newest_message(app_ddb, andrew_clie
     poll_url = re.search(r'data-poll-url="([^"]+)"', html).group(1).replace("&amp;", "&")
     path, query = poll_url.split("?")
     assert path == f"/api/messages/{conversation_uuid}"
-    assert unquote(query.removeprefix("after=")) == services.list_messages(andrew, conversation_uuid).newest_cursor
+    assert unquote(query.removeprefix("after=")) == services.list_messages(user=andrew,
+                                                                           message_group_uuid=conversation_uuid).newest_cursor
     assert 'data-send-url="/api/messages"' in html
     assert f'data-message-group-uuid="{conversation_uuid}"' in html
 
@@ -70,7 +72,7 @@ def test_sending_the_same_form_twice_sends_once(app_ddb, andrew_client, andrew, 
     for _ in range(2):  # a refresh that re-posts, or a double click
         assert andrew_client.post(f"/messages/{conversation_uuid}", form).status_code == 302
 
-    texts = [m.text for m in services.list_messages(andrew, conversation_uuid).items]
+    texts = [m.text for m in services.list_messages(user=andrew, message_group_uuid=conversation_uuid).items]
     assert texts.count("Only once, please") == 1
 
 
@@ -99,13 +101,13 @@ def test_refused_message_shows_the_error_and_keeps_the_text(
     assert 'aria-invalid="true"' in html
     assert re.search(r"<textarea[^>]*>\n(.*?)</textarea>", html, re.S).group(1) == text
     assert message_texts(html) == ["Hello Bayko", "Hi Andrew"]  # the conversation is still shown
-    assert len(services.list_messages(andrew, conversation_uuid).items) == 2
+    assert len(services.list_messages(user=andrew, message_group_uuid=conversation_uuid).items) == 2
 
 
 def test_exactly_1024_characters_is_accepted(app_ddb, andrew_client, andrew, conversation_uuid):
     response = andrew_client.post(f"/messages/{conversation_uuid}", {"message": "y" * 1024})
     assert response.status_code == 302
-    assert services.list_messages(andrew, conversation_uuid).items[-1].text == "y" * 1024
+    assert services.list_messages(user=andrew, message_group_uuid=conversation_uuid).items[-1].text == "y" * 1024
 
 
 def test_a_form_reused_for_another_message_gets_a_fresh_key(app_ddb, andrew_client, andrew, conversation_uuid):
@@ -120,11 +122,13 @@ def test_a_form_reused_for_another_message_gets_a_fresh_key(app_ddb, andrew_clie
 
     resent = andrew_client.post(url, {"message": "second", "idempotency_key": hidden_key(html)})
     assert resent.status_code == 302
-    assert [m.text for m in services.list_messages(andrew, conversation_uuid).items][-2:] == ["first", "second"]
+    assert [m.text for m in services.list_messages(user=andrew,
+                                                   message_group_uuid=conversation_uuid).items][-2:] == ["first",
+                                                                                                         "second"]
 
 
 def test_message_text_is_escaped(app_ddb, andrew_client, bayko, conversation_uuid):
-    services.send_message(bayko, "<script>alert(1)</script>", message_group_uuid=conversation_uuid)
+    services.send_message(sender=bayko, text="<script>alert(1)</script>", to=InConversation(conversation_uuid))
     html = andrew_client.get(f"/messages/{conversation_uuid}").content.decode()
     assert message_texts(html)[-1] == "&lt;script&gt;alert(1)&lt;/script&gt;"
     assert "<script>alert(1)" not in html
@@ -136,7 +140,9 @@ def test_a_strangers_conversation_is_not_found(app_ddb, client, bayko, londo, co
     response = client.post(f"/messages/{conversation_uuid}", {"message": "let me in"})
     assert response.status_code == 404
     assert "Not found" in response.content.decode()
-    assert [m.text for m in services.list_messages(bayko, conversation_uuid).items] == ["Hello Bayko", "Hi Andrew"]
+    assert [m.text for m in services.list_messages(user=bayko,
+                                                   message_group_uuid=conversation_uuid).items] == ["Hello Bayko",
+                                                                                                    "Hi Andrew"]
 
 
 def test_an_unknown_conversation_is_not_found(app_ddb, andrew_client):
@@ -150,7 +156,7 @@ def test_a_bad_older_messages_link_is_a_400_page(app_ddb, andrew_client, convers
 
 
 def test_the_heading_names_the_other_member_before_they_answer(app_ddb, andrew_client, andrew, bayko):
-    group = services.send_message(andrew, "Anyone there?", handle="bayko").message_group_uuid
+    group = services.send_message(sender=andrew, text="Anyone there?", to=ToHandle("bayko")).message_group_uuid
     html = andrew_client.get(f"/messages/{group}").content.decode()
     assert re.search(r'<h1 class="conversation-title">\s*Andrew Bayko <span class="handle">@bayko</span>', html)
 

@@ -6,6 +6,7 @@ import pytest
 
 from messaging import services
 from messaging.pages.presenters import time_ago
+from messaging.recipients import InConversation, ToHandle
 from users.models import User
 
 
@@ -17,9 +18,9 @@ def conversation_names(html: str) -> list[str]:
 def test_lists_conversations_newest_first_with_name_handle_last_message_and_age(
     app_ddb, andrew_client, andrew, bayko, londo
 ):
-    with_bayko = services.send_message(andrew, "Hello Bayko", handle="bayko")
-    with_londo = services.send_message(londo, "Ambassador Mollari here", handle="andrewbrown")
-    services.send_message(bayko, "Latest from Bayko", message_group_uuid=with_bayko.message_group_uuid)
+    with_bayko = services.send_message(sender=andrew, text="Hello Bayko", to=ToHandle("bayko"))
+    with_londo = services.send_message(sender=londo, text="Ambassador Mollari here", to=ToHandle("andrewbrown"))
+    services.send_message(sender=bayko, text="Latest from Bayko", to=InConversation(with_bayko.message_group_uuid))
 
     response = andrew_client.get("/messages")
     html = response.content.decode()
@@ -43,7 +44,7 @@ def test_no_conversations_yet_points_to_find_people(app_ddb, andrew_client):
 def test_older_conversations_page_by_page(app_ddb, andrew_client, andrew):
     for number in range(21):
         User.objects.create_user(f"friend{number}", f"friend{number}@example.com", "x", display_name=f"Friend {number}")
-        services.send_message(andrew, f"Hello friend {number}", handle=f"friend{number}")
+        services.send_message(sender=andrew, text=f"Hello friend {number}", to=ToHandle(f"friend{number}"))
 
     first = andrew_client.get("/messages").content.decode()
     assert conversation_names(first) == [f"Friend {n}" for n in range(20, 0, -1)]
@@ -56,7 +57,7 @@ def test_older_conversations_page_by_page(app_ddb, andrew_client, andrew):
 
 
 def test_user_text_in_the_list_is_escaped(app_ddb, andrew_client, andrew, bayko):
-    services.send_message(bayko, "<script>alert(1)</script>", handle="andrewbrown")
+    services.send_message(sender=bayko, text="<script>alert(1)</script>", to=ToHandle("andrewbrown"))
     html = andrew_client.get("/messages").content.decode()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<script>alert(1)" not in html

@@ -32,7 +32,7 @@ def test_first_message_starts_a_conversation_and_shows_it(app_ddb, andrew_client
         "/messages/new/bayko", {"message": "Hello there", "idempotency_key": hidden_key(page)}
     )
     assert response.status_code == 302
-    [group] = services.list_message_groups(bayko).items
+    [group] = services.list_message_groups(user=bayko).items
     assert response["Location"] == f"/messages/{group.uuid}"
     assert group.other.handle == "andrewbrown"
     assert message_texts(andrew_client.get(response["Location"]).content.decode()) == ["Hello there"]
@@ -43,7 +43,7 @@ def test_a_first_message_to_someone_already_talked_to_joins_that_conversation(
 ):
     response = andrew_client.post("/messages/new/bayko", {"message": "Me again"})
     assert response["Location"] == f"/messages/{conversation_uuid}"
-    assert len(services.list_message_groups(andrew).items) == 1
+    assert len(services.list_message_groups(user=andrew).items) == 1
 
 
 def test_refreshing_the_post_does_not_send_twice(app_ddb, andrew_client, bayko):
@@ -52,8 +52,8 @@ def test_refreshing_the_post_does_not_send_twice(app_ddb, andrew_client, bayko):
     first = andrew_client.post("/messages/new/bayko", form)
     second = andrew_client.post("/messages/new/bayko", form)
     assert first["Location"] == second["Location"]
-    [group] = services.list_message_groups(bayko).items
-    assert [m.text for m in services.list_messages(bayko, group.uuid).items] == ["Just once"]
+    [group] = services.list_message_groups(user=bayko).items
+    assert [m.text for m in services.list_messages(user=bayko, message_group_uuid=group.uuid).items] == ["Just once"]
 
 
 @pytest.mark.parametrize(
@@ -66,7 +66,7 @@ def test_refused_first_message_keeps_the_text(app_ddb, andrew_client, bayko, tex
     assert response.status_code == 422
     assert form_errors(html) == [error]
     assert re.search(r"<textarea[^>]*>\n(.*?)</textarea>", html, re.S).group(1) == text
-    assert services.list_message_groups(bayko).items == []
+    assert services.list_message_groups(user=bayko).items == []
 
 
 def test_messaging_yourself_is_refused(app_ddb, andrew_client, andrew):
@@ -75,4 +75,4 @@ def test_messaging_yourself_is_refused(app_ddb, andrew_client, andrew):
     assert response.status_code == 422
     assert form_errors(html) == ["You cannot send a message to yourself."]
     assert ">\nNote to self</textarea>" in html
-    assert services.list_message_groups(andrew).items == []
+    assert services.list_message_groups(user=andrew).items == []

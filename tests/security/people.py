@@ -3,6 +3,7 @@ member who is in no conversation."""
 from dataclasses import dataclass
 
 from messaging import services
+from messaging.recipients import ToHandle
 from tests.api.conftest import make_user
 from users.models import User
 
@@ -16,10 +17,10 @@ class World:
     group: str  # alice and bob's conversation
 
     def texts(self) -> list[str]:
-        return [m.text for m in services.list_messages(self.alice, self.group).items]
+        return [m.text for m in services.list_messages(user=self.alice, message_group_uuid=self.group).items]
 
 
 def make_world(alice: User, bob: User, carol: User) -> World:
     staff = make_user("staffer", is_staff=True, is_superuser=True)
-    group = services.send_message(alice, "Hello bob", handle="bob").message_group_uuid
+    group = services.send_message(sender=alice, text="Hello bob", to=ToHandle("bob")).message_group_uuid
     return World(alice, bob, carol, staff, group)

@@ -55,7 +55,7 @@ FORMS = {
     "first message to someone": Form(
         "alice", lambda w: "/messages/new/carol",
         lambda w: {"message": PROBE},
-        lambda w, c: bool(services.list_message_groups(w.carol).items),
+        lambda w, c: bool(services.list_message_groups(user=w.carol).items),
     ),
     "admin login": Form(
         None, lambda w: "/admin/login/",

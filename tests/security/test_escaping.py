@@ -8,6 +8,7 @@ import pytest
 from django.utils.html import escape
 
 from messaging import services
+from messaging.recipients import ToHandle
 from tests.api.conftest import auth, make_user
 
 NAME = """Eve "<script>alert('name')</script><img src=x onerror=alert(1)>"""
@@ -27,7 +28,7 @@ def eve(db):
 
 @pytest.fixture
 def group(app_ddb, alice, eve):
-    return services.send_message(eve, TEXT, handle="alice").message_group_uuid
+    return services.send_message(sender=eve, text=TEXT, to=ToHandle("alice")).message_group_uuid
 
 
 def assert_escaped(html: str, *shown: str):

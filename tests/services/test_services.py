@@ -3,6 +3,7 @@ import pytest
 
 from messaging import services
 from messaging.errors import NotFound, ValidationFailed
+from messaging.recipients import InConversation, ToHandle
 from users import selectors
 from users.models import User
 
@@ -24,56 +25,56 @@ def codes_of(**kwargs) -> list[str]:
 
 
 @pytest.mark.parametrize(("kwargs", "codes"), [
-    ({"text": "", "handle": "bayko"}, ["message_blank"]),
-    ({"text": "  \n ", "handle": "bayko"}, ["message_blank"]),
-    ({"text": "x" * 1025, "handle": "bayko"}, ["message_exceed_max_chars"]),
-    ({"text": "a\x00b", "handle": "bayko"}, ["message_invalid_characters"]),
-    ({"text": "hi"}, ["user_reciever_handle_blank"]),
-    ({"text": "", "handle": ""}, ["user_reciever_handle_blank", "message_blank"]),
-    ({"text": "hi", "message_group_uuid": ""}, ["message_group_uuid_blank"]),
-    ({"text": "hi", "message_group_uuid": "../etc"}, ["message_group_uuid_invalid"]),
-    ({"text": "hi", "handle": "nobody"}, ["user_reciever_handle_not_found"]),
-    ({"text": "hi", "handle": "ANDREWBROWN"}, ["message_to_self"]),
-    ({"text": "hi", "handle": "bayko", "idempotency_key": "has space"}, ["idempotency_key_invalid"]),
+    ({"text": "", "to": ToHandle("bayko")}, ["message_blank"]),
+    ({"text": "  \n ", "to": ToHandle("bayko")}, ["message_blank"]),
+    ({"text": "x" * 1025, "to": ToHandle("bayko")}, ["message_exceed_max_chars"]),
+    ({"text": "a\x00b", "to": ToHandle("bayko")}, ["message_invalid_characters"]),
+    ({"text": "hi", "to": ToHandle("")}, ["user_reciever_handle_blank"]),
+    ({"text": "", "to": ToHandle("")}, ["user_reciever_handle_blank", "message_blank"]),
+    ({"text": "hi", "to": InConversation("")}, ["message_group_uuid_blank"]),
+    ({"text": "hi", "to": InConversation("../etc")}, ["message_group_uuid_invalid"]),
+    ({"text": "hi", "to": ToHandle("nobody")}, ["user_reciever_handle_not_found"]),
+    ({"text": "hi", "to": ToHandle("ANDREWBROWN")}, ["message_to_self"]),
+    ({"text": "hi", "to": ToHandle("bayko"), "idempotency_key": "has space"}, ["idempotency_key_invalid"]),
 ])
 def test_bad_sends_are_refused_with_codes_and_store_nothing(people, kwargs, codes):
     sender = people[0]
     assert codes_of(sender=sender, **kwargs) == codes
-    assert services.list_message_groups(sender).items == []
+    assert services.list_message_groups(user=sender).items == []
 
 
 def test_1024_characters_counted_as_users_count_them(people):
     thumbs = "👍🏽" * 1024  # two code points each, one character to a reader
-    message = services.send_message(people[0], thumbs, handle="bayko")
+    message = services.send_message(sender=people[0], text=thumbs, to=ToHandle("bayko"))
     assert message.text == thumbs
-    assert codes_of(sender=people[0], text=thumbs + "👍🏽", handle="bayko") == ["message_exceed_max_chars"]
+    assert codes_of(sender=people[0], text=thumbs + "👍🏽", to=ToHandle("bayko")) == ["message_exceed_max_chars"]
 
 
 def test_text_is_stored_exactly_as_sent(people):
     text = "  two  spaces\tand a tab\nnew line <b>bold</b> 日本語  "
-    message = services.send_message(people[0], text, handle="@Bayko")
-    [stored] = services.list_messages(people[1], message.message_group_uuid).items
+    message = services.send_message(sender=people[0], text=text, to=ToHandle("@Bayko"))
+    [stored] = services.list_messages(user=people[1], message_group_uuid=message.message_group_uuid).items
     assert stored.text == text
 
 
 def test_only_members_read_or_post(people):
     andrew, bayko, londo = people
-    group = services.send_message(andrew, "hi", handle="bayko").message_group_uuid
+    group = services.send_message(sender=andrew, text="hi", to=ToHandle("bayko")).message_group_uuid
     with pytest.raises(NotFound):
-        services.list_messages(londo, group)
+        services.list_messages(user=londo, message_group_uuid=group)
     with pytest.raises(NotFound):
-        services.send_message(londo, "let me in", message_group_uuid=group)
-    assert [m.text for m in services.list_messages(bayko, group).items] == ["hi"]
+        services.send_message(sender=londo, text="let me in", to=InConversation(group))
+    assert [m.text for m in services.list_messages(user=bayko, message_group_uuid=group).items] == ["hi"]
 
 
 def test_paging_arguments_are_validated(people):
     andrew = people[0]
     for bad in ("0", "101", "abc", "-1"):
         with pytest.raises(ValidationFailed) as excinfo:
-            services.list_message_groups(andrew, limit=bad)
+            services.list_message_groups(user=andrew, limit=bad)
         assert excinfo.value.codes == ["limit_invalid"]
     with pytest.raises(ValidationFailed) as excinfo:
-        services.list_message_groups(andrew, before="@@@")
+        services.list_message_groups(user=andrew, before="@@@")
     assert excinfo.value.codes == ["cursor_invalid"]
 
 

@@ -26,20 +26,21 @@ def local_store(ddb_local_server):
 
 
 def assert_group_invariants(store, group_uuid, members):
-    newest = store.list_messages(group_uuid, 1).items[-1]
+    newest = store.list_messages(message_group_uuid=group_uuid, limit=1).items[-1]
     for member in members:
-        mine = [g for g in store.list_groups(member.uuid, 100).items if g.uuid == group_uuid]
+        mine = [g for g in store.list_groups(user_uuid=member.uuid, limit=100).items if g.uuid == group_uuid]
         assert len(mine) == 1, f"{member.handle} has {len(mine)} group items"
         assert (mine[0].last_message_at, mine[0].last_message) == (newest.created_at, newest.text)
 
 
 def test_8_threads_x_50_sends_into_one_conversation(local_store):
     store = local_store
-    group = store.send_to_user(ANDREW, BAYKO, "start").message_group_uuid
+    group = store.send_to_user(sender=ANDREW, recipient=BAYKO, text="start").message_group_uuid
 
     def send_many(worker):
         sender = ANDREW if worker % 2 else BAYKO
-        return [store.send_in_conversation(store.get_conversation(group), sender, f"w{worker}-{n}").uuid
+        return [store.send_in_conversation(conversation=store.get_conversation(message_group_uuid=group),
+                                           sender=sender, text=f"w{worker}-{n}").uuid
                 for n in range(50)]
 
     with ThreadPoolExecutor(8) as pool:
@@ -48,7 +49,7 @@ def test_8_threads_x_50_sends_into_one_conversation(local_store):
     stored = []
     cursor = None
     while True:
-        page = store.list_messages(group, 100, before=cursor)
+        page = store.list_messages(message_group_uuid=group, limit=100, before=cursor)
         stored += page.items
         if not page.next_cursor:
             break
@@ -65,12 +66,13 @@ def test_8_threads_starting_the_same_conversation(local_store):
 
     def start(worker):
         sender, recipient = (people[0], people[1]) if worker % 2 else (people[1], people[0])
-        return store.send_to_user(sender, recipient, f"hello from {worker}")
+        return store.send_to_user(sender=sender, recipient=recipient, text=f"hello from {worker}")
 
     with ThreadPoolExecutor(8) as pool:
         sent = list(pool.map(start, range(8)))
     groups = {m.message_group_uuid for m in sent}
     assert len(groups) == 1
     [group] = groups
-    assert sorted(m.uuid for m in store.list_messages(group, 100).items) == sorted(m.uuid for m in sent)
+    assert sorted(m.uuid for m in store.list_messages(message_group_uuid=group,
+                                                      limit=100).items) == sorted(m.uuid for m in sent)
     assert_group_invariants(store, group, people)

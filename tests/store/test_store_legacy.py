@@ -29,25 +29,25 @@ def test_old_conversations_are_listed_read_and_continued(store):
     store = old_table(store)
     group = write_old_backend_conversation(store, ANDREW, BAYKO, ["hi", "hello", "bye"])
 
-    [listed] = store.list_groups(ANDREW.uuid, 10).items
+    [listed] = store.list_groups(user_uuid=ANDREW.uuid, limit=10).items
     assert (listed.uuid, listed.other.handle, listed.last_message) == (group, "bayko", "bye")
-    conversation = store.get_conversation(group)
+    conversation = store.get_conversation(message_group_uuid=group)
     assert conversation.legacy and {m.handle for m in conversation.members} == {"andrewbrown", "bayko"}
-    assert [m.text for m in store.list_messages(group, 10).items] == ["hi", "hello", "bye"]
+    assert [m.text for m in store.list_messages(message_group_uuid=group, limit=10).items] == ["hi", "hello", "bye"]
 
-    reply = store.send_in_conversation(conversation, BAYKO, "back again")
+    reply = store.send_in_conversation(conversation=conversation, sender=BAYKO, text="back again")
     assert reply.message_group_uuid == group
     for owner in (ANDREW, BAYKO):
-        [group_item] = store.list_groups(owner.uuid, 10).items
+        [group_item] = store.list_groups(user_uuid=owner.uuid, limit=10).items
         assert (group_item.uuid, group_item.last_message, group_item.last_message_at) == (
             group, "back again", reply.created_at)
-    assert not store.get_conversation(group).legacy
+    assert not store.get_conversation(message_group_uuid=group).legacy
 
 
 def test_a_first_message_finds_the_old_conversation(store):
     store = old_table(store)
     group = write_old_backend_conversation(store, ANDREW, BAYKO, ["hi"])
-    message = store.send_to_user(BAYKO, ANDREW, "again")
+    message = store.send_to_user(sender=BAYKO, recipient=ANDREW, text="again")
     assert message.message_group_uuid == group
 
 
@@ -62,8 +62,8 @@ def test_backfill_writes_conversation_and_pair_items_and_drops_duplicates(store)
     report = store.backfill()
     assert (report.conversations, report.conversations_created, report.pairs_created) == (2, 2, 2)
     assert report.duplicate_group_items_removed == 1
-    assert [g.uuid for g in store.list_groups(ANDREW.uuid, 10).items] == [group, other]
-    assert store.find_conversation_between(BAYKO.uuid, ANDREW.uuid) == group
+    assert [g.uuid for g in store.list_groups(user_uuid=ANDREW.uuid, limit=10).items] == [group, other]
+    assert store.find_conversation_between(a_uuid=BAYKO.uuid, b_uuid=ANDREW.uuid) == group
     assert store.is_backfilled()
     again = store.backfill()
     assert (again.conversations, again.conversations_created, again.pairs_created) == (2, 0, 0)

@@ -16,6 +16,7 @@ from tabulate import tabulate
 
 from messaging import ddb, services
 from messaging.errors import MessagesUnavailable, ValidationFailed
+from messaging.recipients import InConversation, ToHandle
 from messaging.store import inspect, schema
 from messaging.store.client import make_client
 from messaging.store.errors import StoreError, StoreUnavailable
@@ -146,7 +147,7 @@ class Command(BaseCommand):
         seed_users()
         users = {handle: User.objects.get_by_handle(handle) for handle in DEMO_PARTNERS}
         first, second = (str(users[handle].uuid) for handle in DEMO_PARTNERS)
-        existing = ddb.get_store().find_conversation_between(first, second)
+        existing = ddb.get_store().find_conversation_between(a_uuid=first, b_uuid=second)
         if existing is not None:
             self._emit({"message_group_uuid": existing, "created": False},
                        summary=f"demo conversation {existing} already exists; nothing written")
@@ -157,9 +158,10 @@ class Command(BaseCommand):
             try:
                 if group_uuid is None:
                     other = next(h for h in DEMO_PARTNERS if h != handle)
-                    group_uuid = services.send_message(sender, text, handle=other).message_group_uuid
+                    group_uuid = services.send_message(sender=sender, text=text,
+                                                       to=ToHandle(handle=other)).message_group_uuid
                 else:
-                    services.send_message(sender, text, message_group_uuid=group_uuid)
+                    services.send_message(sender=sender, text=text, to=InConversation(message_group_uuid=group_uuid))
             except ValidationFailed as error:
                 raise CommandError(f"the demo message was refused: {error.codes}") from None
         self._emit({"message_group_uuid": group_uuid, "created": True, "messages": len(DEMO_CONVERSATION)},
@@ -168,12 +170,12 @@ class Command(BaseCommand):
 
     def _get_conversation(self, message_group_uuid, **options):
         store = ddb.get_store()
-        conversation = store.get_conversation(message_group_uuid.lower())
+        conversation = store.get_conversation(message_group_uuid=message_group_uuid.lower())
         if conversation is None:
             raise CommandError(f"no conversation {message_group_uuid} in {ddb.table_name()}")
         messages, cursor = [], None
         while True:
-            page = store.list_messages(conversation.uuid, 100, before=cursor)
+            page = store.list_messages(message_group_uuid=conversation.uuid, limit=100, before=cursor)
             messages[:0] = page.items
             cursor = page.next_cursor
             if cursor is None:
@@ -194,7 +196,7 @@ class Command(BaseCommand):
             raise CommandError(f"no user @{handle.lstrip('@')}") from None
         groups, cursor = [], None
         while True:
-            page = ddb.get_store().list_groups(str(user.uuid), 100, before=cursor)
+            page = ddb.get_store().list_groups(user_uuid=str(user.uuid), limit=100, before=cursor)
             groups.extend(page.items)
             cursor = page.next_cursor
             if cursor is None:
