@@ -1,64 +1,31 @@
-"""Every read and write of the messages table.
+"""The hot path: every read and send of the messages table, and the re-keying of group items.
 
-Invariant kept by every write here: a conversation item (`CONV#<group>`) records each member's
+Invariant kept by every write here: a conversation item (`CONV#<message group>`) records each member's
 group item `sk`; each member has exactly that one group item for the conversation; and
 `last_message_at` only moves forward. A send re-keys both group items in the same transaction
 that stores the message, conditioned on the `last_message_at` it read (optimistic concurrency).
 """
 import itertools
 import logging
-import random
-import time
 import uuid
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
 from datetime import datetime
 from typing import Literal
 
-from botocore.exceptions import ClientError, HTTPClientError
-from botocore.exceptions import ConnectionError as BotoConnectionError
-
 from messaging.store import items
+from messaging.store.calls import Backoff, Table
 from messaging.store.cursors import decode_cursor, encode_cursor
-from messaging.store.errors import (
-    IdempotencyKeyReused,
-    StoreConflict,
-    StoreNotFound,
-    StoreUnavailable,
-)
+from messaging.store.errors import IdempotencyKeyReused, StoreNotFound
+from messaging.store.legacy import BackfillReport, LegacyConversations
 from messaging.store.models import Conversation, IdempotencyReceipt, Message, MessageGroup, Page, UserRef
-from messaging.store.schema import GROUP_INDEX
 from messaging.store.timefmt import later_than, next_microsecond, utc_now
+from messaging.store.transactions import LabelledOp, Outcome, delete, put_new, transact
 
 logger = logging.getLogger(__name__)
 
 GroupUpdates = Literal["inline", "stream"]
 
-_UNAVAILABLE_CODES = frozenset({
-    "ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded",
-    "InternalServerError", "ServiceUnavailable", "LimitExceededException",
-})
-_UNAVAILABLE_REASONS = frozenset({"ThrottlingError", "ProvisionedThroughputExceeded", "RequestLimitExceeded"})
 RECEIPT_TTL_SECONDS = 24 * 3600
-
-
-@dataclass(frozen=True)
-class BackfillReport:
-    conversations: int = 0
-    conversations_created: int = 0
-    duplicate_group_items_removed: int = 0
-    pairs_created: int = 0
-    pairs_already_taken: int = 0
-
-
-@dataclass
-class _Outcome:
-    """What a cancelled transaction says: which of our labelled operations failed a condition, and the
-    items as they were when it failed (for operations that ask for them)."""
-
-    failed: frozenset[str] = frozenset()
-    committed: bool = False
-    current_items: dict[str, dict] = field(default_factory=dict)
 
 
 class MessageStore:
@@ -76,16 +43,17 @@ class MessageStore:
         self.clock = clock
         self.group_updates = group_updates
         self.retry_deadline_seconds = retry_deadline_seconds
-        self._backfilled = False
+        self.table = Table(client, table_name)
+        self.legacy = LegacyConversations(self.table)
 
     # ---------------------------------------------------------------- reads
 
     def get_conversation(self, *, message_group_uuid: str) -> Conversation | None:
         """Strongly consistent; conversations of the old backend are read from the group GSI."""
-        item = self._get(items.conversation_key(message_group_uuid))
+        item = self.table.get(items.conversation_key(message_group_uuid))
         if item is not None:
             return items.conversation_from_item(item)
-        return self._legacy_conversation(message_group_uuid)
+        return self.legacy.conversation(message_group_uuid)
 
     def find_conversation_between(self, *, a_uuid: str, b_uuid: str) -> str | None:
         conversation = self._conversation_between(a_uuid, b_uuid)
@@ -103,18 +71,20 @@ class MessageStore:
         return self._page(items.message_pk(message_group_uuid), limit, before, after, items.message_from_item,
                           newest_first=False)
 
+    # ---------------------------------------------------------------- old-backend tables (store/legacy.py)
+
     def is_backfilled(self) -> bool:
-        """True once `backfill` ran (or the table was created by this project): no legacy searches needed."""
-        if not self._backfilled:
-            self._backfilled = self._get(items.BACKFILL_MARK_KEY) is not None
-        return self._backfilled
+        return self.legacy.is_backfilled()
+
+    def backfill(self) -> BackfillReport:
+        return self.legacy.backfill()
 
     # ---------------------------------------------------------------- sends
 
     def send_to_user(self, *, sender: UserRef, recipient: UserRef, text: str,
                      receipt: IdempotencyReceipt | None = None) -> Message:
         """Start a conversation with `recipient`, or continue the one the two already have."""
-        deadline = self._deadline()
+        backoff = Backoff(self.retry_deadline_seconds)
         collided_at: str | None = None
         for attempt in itertools.count():
             conversation = self._conversation_between(sender.uuid, recipient.uuid)
@@ -126,43 +96,42 @@ class MessageStore:
             started = Conversation(message.message_group_uuid, (sender, recipient), message.created_at,
                                    {m: message.created_at for m in members})
             ops = [
-                ("pair", self._put({**items.pair_key(sender.uuid, recipient.uuid),
-                                    "conversation_uuid": items.S(started.uuid)}, must_be_new=True)),
-                ("conversation", self._put(items.conversation_item(started), must_be_new=True)),
-                ("message", self._put(items.message_item(message), must_be_new=True)),
-                *[(f"group:{owner}", self._put(items.group_item(owner, message.created_at, started.uuid, other, text),
-                                               must_be_new=True))
+                ("pair", put_new(self.table_name, items.pair_item(sender.uuid, recipient.uuid, started.uuid))),
+                ("conversation", put_new(self.table_name, items.conversation_item(started))),
+                ("message", put_new(self.table_name, items.message_item(message))),
+                *[(f"group:{owner}",
+                   put_new(self.table_name, items.group_item(owner, message.created_at, started.uuid, other, text)))
                   for owner, other in members.items()],
                 *self._receipt_ops(message, receipt),
             ]
-            sent = self._sent(self._transact(ops), message, receipt)
+            sent = self._sent(transact(self.table, ops), message, receipt)
             if sent is not None:
                 return sent
             # Lost the race to start this conversation, or a time collided: look again.
             collided_at = created_at
-            self._pause(attempt, deadline)
+            backoff.pause(attempt)
 
     def send_in_conversation(self, *, conversation: Conversation, sender: UserRef, text: str,
                              receipt: IdempotencyReceipt | None = None) -> Message:
         """Store a message in an existing conversation; the caller checked that `sender` is a member."""
-        deadline = self._deadline()
+        backoff = Backoff(self.retry_deadline_seconds)
         collided_at: str | None = None
         for attempt in itertools.count():
             if conversation.legacy:
-                conversation, _ = self._adopt(conversation)
+                conversation, _ = self.legacy.adopt(conversation)
             floor = max([conversation.last_message_at, *conversation.group_sks.values(), collided_at or ""])
             message = Message(conversation.uuid, str(uuid.uuid4()), later_than(self.clock(), floor), text, sender)
-            ops = [("message", self._put(items.message_item(message), must_be_new=True))]
+            ops = [("message", put_new(self.table_name, items.message_item(message)))]
             if self.group_updates == "inline":
                 same_time = {m.uuid: message.created_at for m in conversation.members}
                 ops += self._rekey_ops(conversation, message, same_time)
             ops += self._receipt_ops(message, receipt)
-            outcome = self._transact(ops)
+            outcome = transact(self.table, ops)
             sent = self._sent(outcome, message, receipt)
             if sent is not None:
                 return sent
             collided_at = message.created_at
-            self._pause(attempt, deadline)
+            backoff.pause(attempt)
             conversation = self._conversation_after(outcome, conversation.uuid)
             if conversation is None:
                 raise StoreNotFound(f"conversation {message.message_group_uuid} disappeared")
@@ -173,7 +142,7 @@ class MessageStore:
         Idempotent and order-independent: a message older than or equal to the conversation's
         last one changes nothing, so repeated and out-of-order stream records are harmless.
         """
-        deadline = self._deadline()
+        backoff = Backoff(self.retry_deadline_seconds)
         group_sks: dict[str, str] = {}
         conversation = self.get_conversation(message_group_uuid=message.message_group_uuid)
         for attempt in itertools.count():
@@ -181,7 +150,7 @@ class MessageStore:
                 logger.warning("message %s is in no known conversation", message.uuid)
                 return False
             if conversation.legacy:
-                conversation, _ = self._adopt(conversation)
+                conversation, _ = self.legacy.adopt(conversation)
             if message.created_at <= conversation.last_message_at:
                 return False
             for member in conversation.members:
@@ -189,7 +158,7 @@ class MessageStore:
                 current = conversation.group_sks.get(member.uuid, "")
                 if group_sks[member.uuid] <= current:  # its item was itself moved a microsecond on
                     group_sks[member.uuid] = next_microsecond(current)
-            outcome = self._transact(self._rekey_ops(conversation, message, group_sks))
+            outcome = transact(self.table, self._rekey_ops(conversation, message, group_sks))
             if outcome.committed:
                 return True
             # A member's list already has an item at this time (another conversation): the
@@ -197,114 +166,18 @@ class MessageStore:
             for member in conversation.members:
                 if f"group:{member.uuid}" in outcome.failed:
                     group_sks[member.uuid] = next_microsecond(group_sks[member.uuid])
-            self._pause(attempt, deadline)
+            backoff.pause(attempt)
             conversation = self._conversation_after(outcome, message.message_group_uuid)
 
-    # ---------------------------------------------------------------- backfill
-
-    def backfill(self) -> BackfillReport:
-        """Write conversation and pair items for conversations the old backend wrote."""
-        report = BackfillReport()
-        for group_uuid in sorted(self._all_group_uuids()):
-            conversation = self.get_conversation(message_group_uuid=group_uuid)
-            if conversation is None:
-                continue
-            report = replace(report, conversations=report.conversations + 1)
-            if conversation.legacy:
-                conversation, removed = self._adopt(conversation)
-                report = replace(report, conversations_created=report.conversations_created + 1,
-                                 duplicate_group_items_removed=report.duplicate_group_items_removed + removed)
-            a, b = (m.uuid for m in conversation.members)
-            if self._put_if_new({**items.pair_key(a, b), "conversation_uuid": items.S(group_uuid)}):
-                report = replace(report, pairs_created=report.pairs_created + 1)
-            elif self._pair_target(a, b) != group_uuid:
-                # The old backend could start two conversations for one pair; the first keeps the pair.
-                report = replace(report, pairs_already_taken=report.pairs_already_taken + 1)
-        self.mark_backfilled()
-        return report
-
-    def mark_backfilled(self) -> None:
-        self._call("put_item", TableName=self.table_name, Item=dict(items.BACKFILL_MARK_KEY))
-        self._backfilled = True
-
-    # ---------------------------------------------------------------- internals: conversations
+    # ---------------------------------------------------------------- internals
 
     def _conversation_between(self, a_uuid: str, b_uuid: str) -> Conversation | None:
-        group_uuid = self._pair_target(a_uuid, b_uuid)
-        if group_uuid is None and not self.is_backfilled():
-            group_uuid = self._legacy_group_between(a_uuid, b_uuid)
-        return self.get_conversation(message_group_uuid=group_uuid) if group_uuid else None
+        message_group_uuid = items.pair_message_group_uuid(self.table.get(items.pair_key(a_uuid, b_uuid)))
+        if message_group_uuid is None and not self.legacy.is_backfilled():
+            message_group_uuid = self.legacy.message_group_between(a_uuid, b_uuid)
+        return self.get_conversation(message_group_uuid=message_group_uuid) if message_group_uuid else None
 
-    def _pair_target(self, a_uuid: str, b_uuid: str) -> str | None:
-        pair = self._get(items.pair_key(a_uuid, b_uuid))
-        return pair["conversation_uuid"]["S"] if pair else None
-
-    def _legacy_group_between(self, a_uuid: str, b_uuid: str) -> str | None:
-        for page in self._paginate("query", KeyConditionExpression="pk = :pk", FilterExpression="user_uuid = :other",
-                                   ExpressionAttributeValues={":pk": items.S(items.group_pk(a_uuid)),
-                                                              ":other": items.S(b_uuid)},
-                                   ProjectionExpression="message_group_uuid", ConsistentRead=True):
-            for item in page.get("Items", []):
-                return item["message_group_uuid"]["S"]
-        return None
-
-    def _group_items_of(self, group_uuid: str) -> list[dict]:
-        found = []
-        for page in self._paginate("query", IndexName=GROUP_INDEX, KeyConditionExpression="message_group_uuid = :g",
-                                   ExpressionAttributeValues={":g": items.S(group_uuid)}):
-            found.extend(page.get("Items", []))
-        return found
-
-    def _legacy_conversation(self, group_uuid: str) -> Conversation | None:
-        """Derive a conversation from the old backend's two group items (no conversation item)."""
-        newest_by_owner: dict[str, dict] = {}
-        for item in self._group_items_of(group_uuid):
-            owner = items.group_owner(item)
-            if owner not in newest_by_owner or item["sk"]["S"] > newest_by_owner[owner]["sk"]["S"]:
-                newest_by_owner[owner] = item
-        if len(newest_by_owner) != 2:
-            return None
-        (a, a_item), (b, b_item) = sorted(newest_by_owner.items())
-        # Each group item describes the other member, so a's name is on b's item and vice versa.
-        members = (
-            UserRef(a, b_item["user_handle"]["S"], b_item["user_display_name"]["S"]),
-            UserRef(b, a_item["user_handle"]["S"], a_item["user_display_name"]["S"]),
-        )
-        group_sks = {a: a_item["sk"]["S"], b: b_item["sk"]["S"]}
-        return Conversation(group_uuid, members, max(group_sks.values()), group_sks, legacy=True)
-
-    def _adopt(self, legacy: Conversation) -> tuple[Conversation, int]:
-        """Write the conversation item for an old-backend conversation and drop duplicate group items.
-
-        Returns the conversation as stored and how many duplicate group items this call removed.
-        """
-        keep = {(items.group_pk(owner), sk) for owner, sk in legacy.group_sks.items()}
-        duplicates = [item for item in self._group_items_of(legacy.uuid)
-                      if (item["pk"]["S"], item["sk"]["S"]) not in keep]
-        adopted = replace(legacy, legacy=False)
-        ops = [("conversation", self._put(items.conversation_item(adopted), must_be_new=True))]
-        ops += [(f"duplicate:{n}", {"Delete": {"TableName": self.table_name,
-                                               "Key": items.key(d["pk"]["S"], d["sk"]["S"])}})
-                for n, d in enumerate(duplicates)]
-        outcome = self._transact(ops)
-        # Whether we or a concurrent request wrote it, the conversation item is now the truth.
-        current = self._get(items.conversation_key(legacy.uuid))
-        if current is None:
-            raise StoreConflict(f"could not adopt conversation {legacy.uuid}")
-        removed = len(duplicates) if outcome.committed else 0
-        return items.conversation_from_item(current), removed
-
-    def _all_group_uuids(self) -> set[str]:
-        found = set()
-        for page in self._paginate("scan", FilterExpression="begins_with(pk, :grp)",
-                                   ExpressionAttributeValues={":grp": items.S("GRP#")},
-                                   ProjectionExpression="message_group_uuid"):
-            found.update(item["message_group_uuid"]["S"] for item in page.get("Items", []))
-        return found
-
-    # ---------------------------------------------------------------- internals: write operations
-
-    def _rekey_ops(self, conversation: Conversation, message: Message, group_sks: dict[str, str]) -> list:
+    def _rekey_ops(self, conversation: Conversation, message: Message, group_sks: dict[str, str]) -> list[LabelledOp]:
         """Move both members' group items to the new message, guarded by the conversation's last time."""
         sender, other = message.sender, conversation.other_member(message.sender.uuid)
         names = {"#s": sender.uuid, "#o": other.uuid}
@@ -326,18 +199,16 @@ class MessageStore:
         for owner, shown in ((sender.uuid, other), (other.uuid, sender)):
             old_sk = conversation.group_sks.get(owner)
             if old_sk:
-                ops.append((f"old-group:{owner}", {"Delete": {
-                    "TableName": self.table_name, "Key": items.key(items.group_pk(owner), old_sk)}}))
-            ops.append((f"group:{owner}", self._put(
-                items.group_item(owner, group_sks[owner], conversation.uuid, shown, message.text), must_be_new=True)))
+                ops.append((f"old-group:{owner}", delete(self.table_name, items.key(items.group_pk(owner), old_sk))))
+            moved = items.group_item(owner, group_sks[owner], conversation.uuid, shown, message.text)
+            ops.append((f"group:{owner}", put_new(self.table_name, moved)))
         return ops
 
-    def _receipt_ops(self, message: Message, receipt: IdempotencyReceipt | None) -> list:
+    def _receipt_ops(self, message: Message, receipt: IdempotencyReceipt | None) -> list[LabelledOp]:
         if receipt is None:
             return []
         now = int(self.clock().timestamp())
-        item = items.receipt_item(message.sender.uuid, receipt, message,
-                                  expires_at=now + RECEIPT_TTL_SECONDS)
+        item = items.receipt_item(message.sender.uuid, receipt, message, expires_at=now + RECEIPT_TTL_SECONDS)
         return [("receipt", {"Put": {
             "TableName": self.table_name, "Item": item,
             # An expired receipt may linger until DynamoDB's TTL sweep removes it.
@@ -345,7 +216,7 @@ class MessageStore:
             "ExpressionAttributeValues": {":now": {"N": str(now)}},
         }})]
 
-    def _sent(self, outcome: _Outcome, message: Message, receipt: IdempotencyReceipt | None) -> Message | None:
+    def _sent(self, outcome: Outcome, message: Message, receipt: IdempotencyReceipt | None) -> Message | None:
         """The stored message, or the first result of a retried send; None if the attempt lost a race."""
         if outcome.committed:
             return message
@@ -353,58 +224,19 @@ class MessageStore:
             return self._replay(message.sender.uuid, receipt)
         return None
 
-    def _conversation_after(self, outcome: _Outcome, group_uuid: str) -> Conversation | None:
+    def _conversation_after(self, outcome: Outcome, message_group_uuid: str) -> Conversation | None:
         """The conversation after a lost race: as the cancelled transaction returned it, else read again."""
         item = outcome.current_items.get("conversation")
-        return items.conversation_from_item(item) if item else self.get_conversation(message_group_uuid=group_uuid)
+        return items.conversation_from_item(item) if item else self.get_conversation(
+            message_group_uuid=message_group_uuid)
 
     def _replay(self, sender_uuid: str, receipt: IdempotencyReceipt) -> Message | None:
-        stored = self._get(items.receipt_key(sender_uuid, receipt.key))
+        stored = self.table.get(items.receipt_key(sender_uuid, receipt.key))
         if stored is None:
             return None  # expired and swept between our write and this read: send again
         if stored["request_hash"]["S"] != receipt.request_hash:
             raise IdempotencyKeyReused("this Idempotency-Key was used for a different message")
         return items.message_from_receipt(stored)
-
-    def _put(self, item: dict, must_be_new: bool) -> dict:
-        put = {"TableName": self.table_name, "Item": item}
-        if must_be_new:
-            put["ConditionExpression"] = "attribute_not_exists(pk)"
-        return {"Put": put}
-
-    def _put_if_new(self, item: dict) -> bool:
-        try:
-            self._call("put_item", TableName=self.table_name, Item=item, ConditionExpression="attribute_not_exists(pk)")
-        except ClientError as error:
-            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
-                return False
-            raise
-        return True
-
-    def _transact(self, labelled_ops: list[tuple[str, dict]]) -> _Outcome:
-        """Run the operations as one transaction; a cancellation says which labels failed."""
-        labels = [label for label, _ in labelled_ops]
-        try:
-            # botocore fills in ClientRequestToken (an idempotency token in the model) once, before its
-            # retries, so a timed-out call retried is not applied twice.
-            self._call("transact_write_items", TransactItems=[op for _, op in labelled_ops])
-        except ClientError as error:
-            code = error.response["Error"]["Code"]
-            if code == "TransactionConflictException":
-                return _Outcome()
-            if code != "TransactionCanceledException":
-                raise
-            reasons = dict(zip(labels, error.response.get("CancellationReasons", []), strict=False))
-            if _UNAVAILABLE_REASONS & {reason.get("Code", "None") for reason in reasons.values()}:
-                raise StoreUnavailable("DynamoDB is throttling") from error
-            return _Outcome(
-                failed=frozenset(label for label, reason in reasons.items()
-                                 if reason.get("Code") == "ConditionalCheckFailed"),
-                current_items={label: reason["Item"] for label, reason in reasons.items() if "Item" in reason},
-            )
-        return _Outcome(committed=True)
-
-    # ---------------------------------------------------------------- internals: plumbing
 
     def _page(self, pk: str, limit: int, before: str | None, after: str | None,
               decode: Callable[[dict], object], newest_first: bool) -> Page:
@@ -416,9 +248,10 @@ class MessageStore:
         elif before is not None:
             condition += " AND sk < :cursor"
             values[":cursor"] = items.S(decode_cursor(before))
-        response = self._call("query", TableName=self.table_name, KeyConditionExpression=condition,
-                              ExpressionAttributeValues=values, ScanIndexForward=after is not None,
-                              Limit=limit + 1, ConsistentRead=True)
+        # One page of Limit + 1 (the extra item says whether more exist), so one Query, not a paginator.
+        response = self.table.call("query", TableName=self.table_name, KeyConditionExpression=condition,
+                                   ExpressionAttributeValues=values, ScanIndexForward=after is not None,
+                                   Limit=limit + 1, ConsistentRead=True)
         found = response.get("Items", [])
         has_more, found = len(found) > limit, found[:limit]
         # `found` runs away from the cursor: newest first for before-pages, oldest first for after-pages.
@@ -438,39 +271,3 @@ class MessageStore:
             direction=direction,
             newest_cursor=encode_cursor(newest["sk"]["S"]) if newest else None,
         )
-
-    def _get(self, key: dict) -> dict | None:
-        return self._call("get_item", TableName=self.table_name, Key=key, ConsistentRead=True).get("Item")
-
-    def _paginate(self, operation: str, **kwargs) -> Iterator[dict]:
-        kwargs["TableName"] = self.table_name
-        while True:
-            page = self._call(operation, **kwargs)
-            yield page
-            if "LastEvaluatedKey" not in page:
-                return
-            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
-
-    def _call(self, operation: str, **kwargs) -> dict:
-        """Call DynamoDB (botocore already retried); outages and throttling become StoreUnavailable."""
-        try:
-            return getattr(self.client, operation)(**kwargs)
-        except (BotoConnectionError, HTTPClientError) as error:
-            raise StoreUnavailable(f"DynamoDB unreachable: {error}") from error
-        except ClientError as error:
-            code = error.response["Error"]["Code"]
-            if code in _UNAVAILABLE_CODES:
-                raise StoreUnavailable(f"DynamoDB refused: {code}") from error
-            if code == "ResourceNotFoundException":
-                raise StoreNotFound(f"table {self.table_name} not found") from error
-            raise
-
-    def _deadline(self) -> float:
-        return time.monotonic() + self.retry_deadline_seconds
-
-    @staticmethod
-    def _pause(attempt: int, deadline: float) -> None:
-        """Jittered exponential backoff between lost races; give up at the deadline."""
-        if time.monotonic() >= deadline:
-            raise StoreConflict("too much contention on this conversation; nothing was stored")
-        time.sleep(random.uniform(0, min(0.1, 0.002 * 2 ** min(attempt, 6))))
