@@ -98,7 +98,7 @@ def read_conversation(*, user: User, message_group_uuid: str, limit: str | None 
     page_size = _page_size(limit=limit, before=before, after=after)
     with _store_errors():
         conversation = _conversation_of(user=user, message_group_uuid=message_group_uuid)
-        page = ddb.get_store().list_messages(message_group_uuid=conversation.uuid, limit=page_size,
+        page = ddb.get_store().list_messages(message_group_uuid=conversation.message_group_uuid, limit=page_size,
                                              before=before or None, after=after or None)
     return conversation, page
 

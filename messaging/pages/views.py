@@ -62,13 +62,13 @@ def conversations(request):
 @login_required
 @store_unavailable_as_page
 def conversation(request, message_group_uuid):
-    group_uuid = str(message_group_uuid)
+    message_group_uuid = str(message_group_uuid)
     status = 200
     if request.method == "POST":
         form = MessageForm(request.POST)
         try:
-            if send_from_form(sender=request.user, form=form, to=InConversation(message_group_uuid=group_uuid)):
-                return redirect("pages:conversation", group_uuid)
+            if send_from_form(sender=request.user, form=form, to=InConversation(message_group_uuid=message_group_uuid)):
+                return redirect("pages:conversation", message_group_uuid)
         except NotFound:
             return not_found_page(request)
         status = UNPROCESSABLE
@@ -78,7 +78,7 @@ def conversation(request, message_group_uuid):
         before = request.GET.get("before") or None
 
     try:
-        conversation, page = services.read_conversation(user=request.user, message_group_uuid=group_uuid,
+        conversation, page = services.read_conversation(user=request.user, message_group_uuid=message_group_uuid,
                                                         before=before)
     except NotFound:
         return not_found_page(request)
@@ -89,13 +89,13 @@ def conversation(request, message_group_uuid):
     is_older_page = before is not None
     return render(request, "pages/conversation.html", {
         **form_context(form),
-        "message_group_uuid": group_uuid,
+        "message_group_uuid": message_group_uuid,
         "other": conversation.other_member(viewer_uuid),
         "messages": presenters.message_rows(page.items, viewer_uuid),
         "older_cursor": page.next_cursor,
         "is_older_page": is_older_page,
         # Only the newest page grows with new messages; older pages stay still and send by plain POST.
-        "poll_url": None if is_older_page else presenters.poll_url(group_uuid, page.newest_cursor),
+        "poll_url": None if is_older_page else presenters.poll_url(message_group_uuid, page.newest_cursor),
         "send_url": None if is_older_page else presenters.SEND_URL,
         "nav": "messages",
     }, status=status)

@@ -25,12 +25,12 @@ def group_pk(user_uuid: str) -> str:
     return f"GRP#{user_uuid}"
 
 
-def message_pk(group_uuid: str) -> str:
-    return f"MSG#{group_uuid}"
+def message_pk(message_group_uuid: str) -> str:
+    return f"MSG#{message_group_uuid}"
 
 
-def conversation_key(group_uuid: str) -> dict:
-    return key(f"CONV#{group_uuid}", "CONV")
+def conversation_key(message_group_uuid: str) -> dict:
+    return key(f"CONV#{message_group_uuid}", "CONV")
 
 
 def pair_key(a_uuid: str, b_uuid: str) -> dict:
@@ -90,11 +90,11 @@ def message_from_item(item: dict) -> Message:
     )
 
 
-def group_item(owner_uuid: str, sort_key: str, group_uuid: str, other: UserRef, last_message: str) -> dict:
+def group_item(owner_uuid: str, sort_key: str, message_group_uuid: str, other: UserRef, last_message: str) -> dict:
     """The group item in `owner`'s list; the user attributes describe the *other* member."""
     return {
         **key(group_pk(owner_uuid), sort_key),
-        "message_group_uuid": S(group_uuid),
+        "message_group_uuid": S(message_group_uuid),
         "message": S(last_message),
         **_user_attributes(other),
     }
@@ -119,7 +119,7 @@ def _member_map(member: UserRef, group_sk: str) -> dict:
 
 def conversation_item(conversation: Conversation) -> dict:
     return {
-        **conversation_key(conversation.uuid),
+        **conversation_key(conversation.message_group_uuid),
         "last_message_at": S(conversation.last_message_at),
         "members": {
             "M": {m.uuid: _member_map(m, conversation.group_sks[m.uuid]) for m in conversation.members}
@@ -134,7 +134,7 @@ def conversation_from_item(item: dict) -> Conversation:
         for uuid, value in sorted(members.items())
     )
     return Conversation(
-        uuid=_text(item, "pk").removeprefix("CONV#"),
+        message_group_uuid=_text(item, "pk").removeprefix("CONV#"),
         members=refs,
         last_message_at=_text(item, "last_message_at"),
         group_sks={uuid: _text(value["M"], "group_sk") for uuid, value in members.items()},

@@ -72,7 +72,7 @@ class LegacyConversations:
         Returns the conversation as stored and how many duplicate group items this call removed.
         """
         keep = {(items.group_pk(owner), sk) for owner, sk in legacy.group_sks.items()}
-        duplicates = [item for item in self._group_items_of(legacy.uuid)
+        duplicates = [item for item in self._group_items_of(legacy.message_group_uuid)
                       if (item["pk"]["S"], item["sk"]["S"]) not in keep]
         adopted = replace(legacy, legacy=False)
         table_name = self.table.table_name
@@ -81,9 +81,9 @@ class LegacyConversations:
                 for n, d in enumerate(duplicates)]
         outcome = transact(self.table, ops)
         # Whether we or a concurrent request wrote it, the conversation item is now the truth.
-        current = self.table.get(items.conversation_key(legacy.uuid))
+        current = self.table.get(items.conversation_key(legacy.message_group_uuid))
         if current is None:
-            raise StoreConflict(f"could not adopt conversation {legacy.uuid}")
+            raise StoreConflict(f"could not adopt conversation {legacy.message_group_uuid}")
         removed = len(duplicates) if outcome.committed else 0
         return items.conversation_from_item(current), removed
 

@@ -35,7 +35,7 @@ class MessageGroup:
 
 @dataclass(frozen=True)
 class Conversation:
-    uuid: str
+    message_group_uuid: str
     members: tuple[UserRef, UserRef]
     last_message_at: str
     # Each member's group item `sk` (usually last_message_at; see the store for when it is not).

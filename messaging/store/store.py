@@ -57,7 +57,7 @@ class MessageStore:
 
     def find_conversation_between(self, *, a_uuid: str, b_uuid: str) -> str | None:
         conversation = self._conversation_between(a_uuid, b_uuid)
-        return conversation.uuid if conversation else None
+        return conversation.message_group_uuid if conversation else None
 
     def list_groups(self, *, user_uuid: str, limit: int, before: str | None = None,
                     after: str | None = None) -> Page[MessageGroup]:
@@ -95,13 +95,15 @@ class MessageStore:
             members = {sender.uuid: recipient, recipient.uuid: sender}  # owner -> the other member
             started = Conversation(message.message_group_uuid, (sender, recipient), message.created_at,
                                    {m: message.created_at for m in members})
-            ops = [
-                ("pair", put_new(self.table_name, items.pair_item(sender.uuid, recipient.uuid, started.uuid))),
-                ("conversation", put_new(self.table_name, items.conversation_item(started))),
-                ("message", put_new(self.table_name, items.message_item(message))),
-                *[(f"group:{owner}",
-                   put_new(self.table_name, items.group_item(owner, message.created_at, started.uuid, other, text)))
+            new_items = [
+                ("pair", items.pair_item(sender.uuid, recipient.uuid, message.message_group_uuid)),
+                ("conversation", items.conversation_item(started)),
+                ("message", items.message_item(message)),
+                *[(f"group:{owner}", items.group_item(owner, created_at, message.message_group_uuid, other, text))
                   for owner, other in members.items()],
+            ]
+            ops = [
+                *[(label, put_new(self.table_name, item)) for label, item in new_items],
                 *self._receipt_ops(message, receipt),
             ]
             sent = self._sent(transact(self.table, ops), message, receipt)
@@ -120,7 +122,8 @@ class MessageStore:
             if conversation.legacy:
                 conversation, _ = self.legacy.adopt(conversation)
             floor = max([conversation.last_message_at, *conversation.group_sks.values(), collided_at or ""])
-            message = Message(conversation.uuid, str(uuid.uuid4()), later_than(self.clock(), floor), text, sender)
+            created_at = later_than(self.clock(), floor)
+            message = Message(conversation.message_group_uuid, str(uuid.uuid4()), created_at, text, sender)
             ops = [("message", put_new(self.table_name, items.message_item(message)))]
             if self.group_updates == "inline":
                 same_time = {m.uuid: message.created_at for m in conversation.members}
@@ -132,7 +135,7 @@ class MessageStore:
                 return sent
             collided_at = message.created_at
             backoff.pause(attempt)
-            conversation = self._conversation_after(outcome, conversation.uuid)
+            conversation = self._conversation_after(outcome, conversation.message_group_uuid)
             if conversation is None:
                 raise StoreNotFound(f"conversation {message.message_group_uuid} disappeared")
 
@@ -183,7 +186,7 @@ class MessageStore:
         names = {"#s": sender.uuid, "#o": other.uuid}
         ops = [("conversation", {"Update": {
             "TableName": self.table_name,
-            "Key": items.conversation_key(conversation.uuid),
+            "Key": items.conversation_key(conversation.message_group_uuid),
             "UpdateExpression": "SET last_message_at = :t, members.#s = :s, members.#o = :o",
             "ConditionExpression": "last_message_at = :previous",
             # A lost race returns the conversation as it now is, so the retry needs no GetItem.
@@ -200,7 +203,7 @@ class MessageStore:
             old_sk = conversation.group_sks.get(owner)
             if old_sk:
                 ops.append((f"old-group:{owner}", delete(self.table_name, items.key(items.group_pk(owner), old_sk))))
-            moved = items.group_item(owner, group_sks[owner], conversation.uuid, shown, message.text)
+            moved = items.group_item(owner, group_sks[owner], conversation.message_group_uuid, shown, message.text)
             ops.append((f"group:{owner}", put_new(self.table_name, moved)))
         return ops
 

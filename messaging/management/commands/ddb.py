@@ -20,6 +20,7 @@ from messaging.recipients import InConversation, ToHandle
 from messaging.store import inspect, schema
 from messaging.store.client import make_client
 from messaging.store.errors import StoreError, StoreUnavailable
+from messaging.store.models import Conversation
 from messaging.store.stream_reader import StreamPosition, StreamReader
 from messaging.stream import lambda_handler
 from users.models import User
@@ -42,6 +43,12 @@ TEXT_WIDTH = 60
 def _clip(text, width=TEXT_WIDTH) -> str:
     text = str(text)
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _conversation_json(conversation: Conversation) -> dict:
+    # The conversation id keeps the key `uuid` that this command's JSON has always had.
+    fields = dataclasses.asdict(conversation)
+    return {"uuid": fields.pop("message_group_uuid"), **fields}
 
 
 class Command(BaseCommand):
@@ -152,20 +159,21 @@ class Command(BaseCommand):
             self._emit({"message_group_uuid": existing, "created": False},
                        summary=f"demo conversation {existing} already exists; nothing written")
             return
-        group_uuid = None
+        message_group_uuid = None
         for handle, text in DEMO_CONVERSATION:
             sender = users[handle]
             try:
-                if group_uuid is None:
+                if message_group_uuid is None:
                     other = next(h for h in DEMO_PARTNERS if h != handle)
-                    group_uuid = services.send_message(sender=sender, text=text,
+                    message_group_uuid = services.send_message(sender=sender, text=text,
                                                        to=ToHandle(handle=other)).message_group_uuid
                 else:
-                    services.send_message(sender=sender, text=text, to=InConversation(message_group_uuid=group_uuid))
+                    services.send_message(sender=sender, text=text,
+                                          to=InConversation(message_group_uuid=message_group_uuid))
             except ValidationFailed as error:
                 raise CommandError(f"the demo message was refused: {error.codes}") from None
-        self._emit({"message_group_uuid": group_uuid, "created": True, "messages": len(DEMO_CONVERSATION)},
-                   summary=f"demo conversation {group_uuid}: @{DEMO_PARTNERS[0]} and @{DEMO_PARTNERS[1]},"
+        self._emit({"message_group_uuid": message_group_uuid, "created": True, "messages": len(DEMO_CONVERSATION)},
+                   summary=f"demo conversation {message_group_uuid}: @{DEMO_PARTNERS[0]} and @{DEMO_PARTNERS[1]},"
                            f" {len(DEMO_CONVERSATION)} messages")
 
     def _get_conversation(self, message_group_uuid, **options):
@@ -175,16 +183,16 @@ class Command(BaseCommand):
             raise CommandError(f"no conversation {message_group_uuid} in {ddb.table_name()}")
         messages, cursor = [], None
         while True:
-            page = store.list_messages(message_group_uuid=conversation.uuid, limit=100, before=cursor)
+            page = store.list_messages(message_group_uuid=conversation.message_group_uuid, limit=100, before=cursor)
             messages[:0] = page.items
             cursor = page.next_cursor
             if cursor is None:
                 break
-        data = {"conversation": dataclasses.asdict(conversation),
+        data = {"conversation": _conversation_json(conversation),
                 "messages": [dataclasses.asdict(message) for message in messages]}
         if not self.as_json:
             members = ", ".join(f"@{m.handle} ({m.display_name})" for m in conversation.members)
-            self.stdout.write(f"conversation {conversation.uuid}: {members}; last message at"
+            self.stdout.write(f"conversation {conversation.message_group_uuid}: {members}; last message at"
                               f" {conversation.last_message_at}{' (old backend)' if conversation.legacy else ''}")
         self._emit(data, rows=[(m.created_at, m.sender.handle, _clip(m.text)) for m in messages],
                    headers=("created_at", "from", "message"), summary=f"{len(messages)} messages")
