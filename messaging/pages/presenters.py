@@ -3,6 +3,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.timesince import timesince
 
@@ -10,7 +11,6 @@ from messaging.store.models import Message, MessageGroup
 from messaging.store.timefmt import parse_time
 
 JUST_NOW = timedelta(minutes=1)
-SEND_URL = "/api/messages"  # the JSON API the page's script sends through
 
 
 def time_ago(moment: datetime, now: datetime | None = None) -> str:
@@ -75,8 +75,14 @@ def message_rows(messages: list[Message], viewer_uuid: str) -> list[MessageRow]:
     ]
 
 
+def send_url() -> str:
+    """Where the page's script sends through (the JSON API)."""
+    return reverse("message-list")
+
+
 def poll_url(message_group_uuid: str, newest_cursor: str | None) -> str | None:
     """Where the page's script asks for messages newer than the ones shown (the JSON API)."""
     if newest_cursor is None:
         return None
-    return f"/api/messages/{message_group_uuid}?{urlencode({'after': newest_cursor})}"
+    path = reverse("message-detail", kwargs={"message_group_uuid": message_group_uuid})
+    return f"{path}?{urlencode({'after': newest_cursor})}"

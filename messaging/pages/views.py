@@ -96,7 +96,7 @@ def conversation(request, message_group_uuid):
         "is_older_page": is_older_page,
         # Only the newest page grows with new messages; older pages stay still and send by plain POST.
         "poll_url": None if is_older_page else presenters.poll_url(message_group_uuid, page.newest_cursor),
-        "send_url": None if is_older_page else presenters.SEND_URL,
+        "send_url": None if is_older_page else presenters.send_url(),
         "nav": "messages",
     }, status=status)
 
