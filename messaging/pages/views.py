@@ -1,4 +1,4 @@
-"""The message pages. They call `messaging.services` only, and follow post-redirect-get."""
+"""The message pages. They call `messaging.services` and `users.selectors` only, and follow post-redirect-get."""
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
