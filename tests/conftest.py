@@ -21,7 +21,7 @@ from messaging import ddb  # noqa: E402
 from messaging.ddb_local import DynamoDBLocal, DynamoDBLocalError  # noqa: E402
 from messaging.store import schema  # noqa: E402
 from messaging.store.client import ClientSettings, make_client  # noqa: E402
-from tests.components import require  # noqa: E402
+from tests.support.components import require  # noqa: E402
 
 
 @pytest.fixture(autouse=True)

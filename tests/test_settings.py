@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from tests.components import IN_CI
+from tests.support.components import IN_CI
 
 PROJECT = Path(__file__).resolve().parent.parent
 PRODUCTION = {

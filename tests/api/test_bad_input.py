@@ -11,7 +11,7 @@ import pytest
 
 from messaging import services
 from tests.api.conftest import auth
-from tests.stored_state import COMBINING, EMOJI, FLAG, nothing_stored
+from tests.support.stored_state import COMBINING, EMOJI, FLAG, nothing_stored
 
 MOTO = pytest.mark.parametrize("ddb_backend", ["moto"], indirect=True)
 

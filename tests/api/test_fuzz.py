@@ -25,7 +25,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from tests.api.conftest import auth
-from tests.stored_state import table_items
+from tests.support.stored_state import table_items
 
 logger = logging.getLogger(__name__)
 

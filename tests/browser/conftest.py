@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from messaging import services
-from tests.components import require
+from tests.support.components import require
 from users.models import User
 
 CHROMIUM = "/usr/bin/chromium"

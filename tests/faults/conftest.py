@@ -9,7 +9,7 @@ import pytest
 from bench.harness import gunicorn, manage
 from messaging.ddb_local import DynamoDBLocalError, find_jar, find_java
 from messaging.store.client import ClientSettings, make_client
-from tests.components import require
+from tests.support.components import require
 from tests.faults.dynamodb import FaultyDynamoDB
 from tests.faults.limits import FAST_LIMITS
 from tests.faults.servers import App, app_env

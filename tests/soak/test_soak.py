@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.components import require
+from tests.support.components import require
 
 pytestmark = pytest.mark.ddb_local
 

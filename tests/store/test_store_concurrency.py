@@ -5,7 +5,7 @@ import pytest
 
 from messaging.store.models import UserRef
 from messaging.store.store import MessageStore
-from tests.store.conftest import ANDREW, BAYKO
+from tests.support.store import ANDREW, BAYKO
 
 pytestmark = pytest.mark.ddb_local
 

@@ -7,7 +7,7 @@ from messaging.store import items
 from messaging.store.errors import IdempotencyKeyReused, InvalidCursor
 from messaging.store.models import UserRef
 from messaging.store.store import MessageStore
-from tests.store.conftest import ANDREW, BAYKO, LONDO, SteppingClock
+from tests.support.store import ANDREW, BAYKO, LONDO, SteppingClock
 
 
 def all_items(store: MessageStore) -> list[dict]:
