@@ -5,6 +5,7 @@ import pytest
 from messaging.store import items
 from messaging.store.models import Message
 from messaging.store.table_check import Kind, check_table, read_table
+from messaging.store.timefmt import next_microsecond
 from tests.support.store import ANDREW, BAYKO, LONDO, old_table, write_old_backend_conversation
 
 LATER = "2026-12-01T00:00:00.000000+00:00"
@@ -51,7 +52,8 @@ def test_the_table_as_the_store_leaves_it_passes(store, sent):
 
 def test_every_page_is_read(store, sent):
     calls = []
-    store.client.meta.events.register("provide-client-params.dynamodb.Scan", lambda params, **_: calls.append(dict(params)))
+    store.client.meta.events.register("provide-client-params.dynamodb.Scan",
+                                      lambda params, **_: calls.append(dict(params)))
 
     contents = read_table(store.client, store.table_name, page_size=2)
 
@@ -191,7 +193,7 @@ def test_violations_name_their_conversation_when_printed(store, sent):
 def test_stream_mode_may_move_a_group_item_a_microsecond_on_but_no_further(store, sent):
     last, _ = sent
     item = group_item_of(store, ANDREW, last.message_group_uuid)
-    for shifted, caught in ((last.created_at[:-7] + "999+00:00", False), (LATER, True)):
+    for shifted, caught in ((next_microsecond(last.created_at), False), (LATER, True)):
         delete(store, items.key(item["pk"]["S"], item["sk"]["S"]))
         item = {**item, "sk": items.S(shifted)}
         put(store, item)
