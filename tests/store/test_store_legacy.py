@@ -1,6 +1,7 @@
 """A table the old backend wrote: random group uuids, two group items, no conversation/pair items."""
 
 from messaging.store import items
+from messaging.store.table_check import check_table
 from tests.support.store import ANDREW, BAYKO, LONDO, old_table, write_old_backend_conversation
 
 
@@ -44,5 +45,6 @@ def test_backfill_writes_conversation_and_pair_items_and_drops_duplicates(store)
     assert [g.uuid for g in store.list_groups(ANDREW.uuid, 10).items] == [group, other]
     assert store.find_conversation_between(BAYKO.uuid, ANDREW.uuid) == group
     assert store.is_backfilled()
+    assert check_table(store.client, store.table_name) == []
     again = store.backfill()
     assert (again.conversations, again.conversations_created, again.pairs_created) == (2, 0, 0)
