@@ -1,14 +1,13 @@
 """The benchmark still runs end to end (tiny numbers), so it cannot rot unnoticed."""
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.support.components import require
+from tests.support.components import require_ddb_local
 
 pytestmark = pytest.mark.ddb_local
 
@@ -20,7 +19,7 @@ ENDPOINTS = ["GET /api/message_groups", "GET /api/messages/<uuid>", "POST /api/m
 
 
 def test_bench_measures_every_endpoint_and_its_floor_without_errors(tmp_path):
-    require(shutil.which("java") is not None, "Java (for DynamoDB Local)")
+    require_ddb_local()
     out = tmp_path / "results.json"
     result = subprocess.run(
         [sys.executable, "bench/run.py", "--requests", "5", "--warmup", "3", "--duration", "5",
@@ -47,7 +46,7 @@ def test_bench_measures_every_endpoint_and_its_floor_without_errors(tmp_path):
 
 def test_bench_counts_the_design_minimum_of_dynamodb_calls(tmp_path):
     """The server's own count (botocore hook): no extra round trips per API request."""
-    require(shutil.which("java") is not None, "Java (for DynamoDB Local)")
+    require_ddb_local()
     out = tmp_path / "results.json"
     result = subprocess.run(
         [sys.executable, "bench/run.py", "--requests", "4", "--warmup", "3", "--duration", "5", "--concurrency", "1",
@@ -68,7 +67,7 @@ def test_bench_counts_the_design_minimum_of_dynamodb_calls(tmp_path):
 
 
 def test_profile_shows_where_a_request_spends_its_time():
-    require(shutil.which("java") is not None, "Java (for DynamoDB Local)")
+    require_ddb_local()
     result = subprocess.run(
         [sys.executable, "bench/profile.py", "groups", "--requests", "30"],
         cwd=PROJECT_DIR, env=BENCH_ENV, timeout=120, capture_output=True, text=True,

@@ -1,14 +1,13 @@
 """The soak (bench/soak.py), shortened: 32 clients for 10 s lose nothing, duplicate nothing, break no invariant."""
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.support.components import require
+from tests.support.components import require_ddb_local
 
 pytestmark = pytest.mark.ddb_local
 
@@ -18,7 +17,7 @@ SOAK_ENV = {name: value for name, value in os.environ.items() if name != "DATABA
 
 
 def test_32_clients_for_10_seconds_lose_and_duplicate_nothing(tmp_path):
-    require(shutil.which("java") is not None, "Java (for DynamoDB Local)")
+    require_ddb_local()
     out = tmp_path / "soak.json"
     result = subprocess.run(
         [sys.executable, "bench/soak.py", "--clients", "32", "--duration", "10", "--json", str(out)],
