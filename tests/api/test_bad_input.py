@@ -10,8 +10,8 @@ from contextlib import contextmanager
 import pytest
 
 from messaging import services
-from tests.api.conftest import auth
 from tests.support.stored_state import COMBINING, EMOJI, FLAG, nothing_stored
+from tests.support.tokens import auth
 
 MOTO = pytest.mark.parametrize("ddb_backend", ["moto"], indirect=True)
 

@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from messaging import services
-from tests.browser.conftest import PHONE, log_in, screenshot
+from tests.support.browser import PHONE, log_in, screenshot
 
 pytestmark = pytest.mark.browser
 

@@ -6,8 +6,8 @@ import jwt
 import pytest
 
 from cruddur.authentication import LOCAL_AUDIENCE, LOCAL_ISSUER, _local_signing_key, issue_local_token
-from tests.api.conftest import SigningKey, bearer, unsigned_token
-from tests.api.test_authentication import ATTACKS, PROTECTED, assert_unauthorized
+from tests.support.token_attacks import ATTACKS, PROTECTED, assert_unauthorized, swap_payload
+from tests.support.tokens import SigningKey, bearer, unsigned_token
 
 
 def local_claims(user, **overrides) -> dict:
@@ -21,11 +21,6 @@ def local_claims(user, **overrides) -> dict:
 def local_token(user, **overrides) -> str:
     """Signed with the app's real local key: only the named claim is wrong."""
     return jwt.encode(local_claims(user, **overrides), _local_signing_key(), algorithm="HS256")
-
-
-def swap_payload(token: str, other: str) -> str:
-    header, _, signature = token.split(".")
-    return f"{header}.{other.split('.')[1]}.{signature}"
 
 
 def in_ten_minutes() -> int:

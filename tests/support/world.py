@@ -3,7 +3,7 @@ member who is in no conversation."""
 from dataclasses import dataclass
 
 from messaging import services
-from tests.api.conftest import make_user
+from tests.support.users import make_user
 from users.models import User
 
 
