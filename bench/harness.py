@@ -70,9 +70,9 @@ def manage(env: dict, *args: str) -> None:
                    stdout=subprocess.DEVNULL, timeout=120)
 
 
-# What this process's own Django (ORM, table client) takes from the server's environment.
-IN_PROCESS_SETTINGS = ("AWS_ENDPOINT_URL", "DDB_MESSAGE_TABLE", "CRUDDUR_DATA_DIR", "DEBUG", "SECRET_KEY",
-                       "ALLOWED_HOSTS", "STATIC_ROOT", "LOG_LEVEL", "DJANGO_SETTINGS_MODULE")
+# What this process's own Django (ORM, table client) takes from the server's environment, beside the
+# settings given to booted().
+IN_PROCESS_SETTINGS = ("AWS_ENDPOINT_URL", "DDB_MESSAGE_TABLE", "CRUDDUR_DATA_DIR", "DEBUG", "DJANGO_SETTINGS_MODULE")
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,7 @@ def booted(table: str, settings: Mapping[str, str] | None = None, *, tmp_dir: Pa
             manage(env, *command)
         if in_process:
             os.environ.pop("DATABASE_URL", None)
-            os.environ.update({name: env[name] for name in IN_PROCESS_SETTINGS if name in env})
+            os.environ.update({name: env[name] for name in IN_PROCESS_SETTINGS}, **(settings or {}))
             import django
             django.setup()
         yield Boot(tmp_dir, data_dir, env)
