@@ -1,5 +1,6 @@
 """Settings come from the environment; each case imports the settings in a fresh interpreter."""
 import os
+import shutil
 import subprocess
 import sys
 
@@ -39,11 +40,17 @@ def test_debug_off_without_a_secret_is_refused():
     assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
 
 
-def test_dot_env_file_is_read(tmp_path):
-    # The .env beside manage.py is optional; environment variables win over it.
-    code = ("import pathlib, cruddur.settings as s; from dotenv import dotenv_values; "
-            "print(dotenv_values(pathlib.Path(s.BASE_DIR) / '.env') is not None)")
-    assert run_python(code, {}).stdout.strip() == "True"
+def test_dot_env_file_is_read_and_environment_variables_win_over_it(tmp_path):
+    # The settings as shipped, beside a .env of our own (the project's own .env is the developer's).
+    package = tmp_path / "cruddur"
+    package.mkdir()
+    for name in ("__init__.py", "env.py", "settings.py"):
+        shutil.copy(PROJECT / "cruddur" / name, package / name)
+    (tmp_path / ".env").write_text("DDB_MESSAGE_TABLE=table-from-dotenv\n")
+    code = "import cruddur.settings as s; print(s.DDB_MESSAGE_TABLE)"
+
+    assert run_python(code, {}, cwd=tmp_path).stdout.strip() == "table-from-dotenv"
+    assert run_python(code, {"DDB_MESSAGE_TABLE": "table-from-env"}, cwd=tmp_path).stdout.strip() == "table-from-env"
 
 
 def test_check_deploy_passes_with_a_production_configuration():

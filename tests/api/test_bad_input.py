@@ -76,6 +76,14 @@ def test_the_check_sees_a_write(client, alice, nothing_written):
         assert post_json(client, alice, {"message": "This one is stored", "handle": "bob"}).status_code == 200
 
 
+@MOTO
+def test_the_check_sees_a_user_row_write(client, alice, nothing_written):
+    """Its user half is not blind either: a changed user row fails it, with the table untouched."""
+    with pytest.raises(AssertionError, match="user rows changed"), nothing_written():
+        alice.display_name = "Alice, renamed"
+        alice.save(update_fields=["display_name"])
+
+
 NOT_JSON = {
     "truncated": b'{"message": "hi", "handle": "bob"',
     "plain words": b"hello bob",

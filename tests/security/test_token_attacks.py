@@ -43,6 +43,9 @@ MORE_ATTACKS = {
     "local token issued in the future (iat)": lambda pool, user, other: local_token(user, iat=in_ten_minutes()),
     "local token without expiry": lambda pool, user, other: local_token(user, exp=None),
     "local token for another audience": lambda pool, user, other: local_token(user, aud="another-api"),
+    # Signed with the app's real local key: only the issuer is wrong, so the key alone does not let it in.
+    "local token of a foreign issuer": lambda pool, user, other: local_token(user, iss="https://attacker.example"),
+    "local token without an issuer": lambda pool, user, other: local_token(user, iss=None),
     "local token alg none": lambda pool, user, other: unsigned_token({"alg": "none", "typ": "JWT"}, local_claims(user)),
     "local token with another user's subject pasted in": lambda pool, user, other: swap_payload(
         issue_local_token(user).access_token, local_token(other)

@@ -13,12 +13,12 @@ PRODUCTION = {
 }
 
 
-def run_python(code: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+def run_python(code: str, env: dict[str, str], cwd: Path = PROJECT) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if k not in
-             ("DATABASE_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE")}
+             ("DATABASE_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE", "DDB_MESSAGE_TABLE")}
     clean.update({"DJANGO_SETTINGS_MODULE": "cruddur.settings", "CRUDDUR_DATA_DIR": "/tmp/cruddur-settings-test"})
     clean.update(env)
-    return subprocess.run([sys.executable, "-c", code], cwd=PROJECT, env=clean,
+    return subprocess.run([sys.executable, "-c", code], cwd=cwd, env=clean,
                           capture_output=True, text=True, timeout=60)
 
 

@@ -40,3 +40,16 @@ def old_table(store: MessageStore) -> MessageStore:
     """The store on a table without the backfill mark, as the old backend left it."""
     store.client.delete_item(TableName=store.table_name, Key=items.BACKFILL_MARK_KEY)
     return MessageStore(store.client, store.table_name, clock=store.clock)
+
+
+class SettableClock:
+    """A clock that stands still until a test moves it."""
+
+    def __init__(self, now=datetime(2026, 11, 24, 12, 0, tzinfo=UTC)):
+        self.now = now
+
+    def __call__(self):
+        return self.now
+
+    def advance(self, delta: timedelta) -> None:
+        self.now += delta
