@@ -14,6 +14,8 @@ writes it) has no conversation or pair items: there a conversation is its group 
 reads it, and is checked for what the old backend kept (two members naming each other, at the newest
 message, one group item each); its missing conversation and pair items are not violations until the
 table is marked backfilled.
+
+In stream mode the group items follow the messages a moment later: check once the worker has caught up.
 """
 from collections import defaultdict
 from collections.abc import Iterator
