@@ -1,13 +1,17 @@
-"""What the benchmark and the soak share: DynamoDB Local and gunicorn on 127.0.0.1, started and stopped
-by their own pids, and concurrent HTTP clients with latency summaries."""
+"""What the benchmark, the soak, the profile and the fault tests share: the boot sequence (a temp dir,
+DynamoDB Local and gunicorn on 127.0.0.1, started and stopped by their own pids, the users' database and
+the table made as an operator makes them) and concurrent HTTP clients with latency summaries."""
 import contextlib
 import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
+from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import requests
@@ -16,15 +20,16 @@ import urllib3
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
 
-from messaging.devtools.dynamodb_local import free_port, port_is_open  # noqa: E402
+from messaging.devtools.dynamodb_local import DynamoDBLocal, free_port, port_is_open  # noqa: E402
 
 # users.seed.DEFAULT_SEED_PASSWORD (not imported: that module needs Django set up first).
 PASSWORD = "cruddur-demo-password"
 
 
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+def p99(values: list[float]) -> float:
+    if len(values) < 2:  # quantiles() needs two points
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[98]
 
 
 def summarize(latencies: list[float], errors: int, elapsed: float) -> dict:
@@ -33,15 +38,16 @@ def summarize(latencies: list[float], errors: int, elapsed: float) -> dict:
         "errors": errors,
         "req_per_s": round(len(latencies) / elapsed, 1) if elapsed else 0.0,
         "p50_ms": round(statistics.median(latencies) * 1000, 2) if latencies else None,
-        "p99_ms": round(percentile(latencies, 0.99) * 1000, 2) if latencies else None,
+        "p99_ms": round(p99(latencies) * 1000, 2) if latencies else None,
     }
 
 
 def server_env(endpoint_url: str, data_dir: Path, table: str) -> dict:
     """The environment of a 127.0.0.1 gunicorn on the embedded dev settings, its throttles raised."""
     env = dict(os.environ)
-    # Seeded users log in with PASSWORD, groups are updated inline, and nothing is counted unless asked.
-    for name in ("SEED_USER_PASSWORD", "MESSAGING_GROUP_UPDATES", "CRUDDUR_COUNT_DDB_CALLS"):
+    # Seeded users log in with PASSWORD, groups are updated inline, nothing is counted unless asked, and the
+    # users live in SQLite in `data_dir`, never in a shared (or CI's) database.
+    for name in ("SEED_USER_PASSWORD", "MESSAGING_GROUP_UPDATES", "CRUDDUR_COUNT_DDB_CALLS", "DATABASE_URL"):
         env.pop(name, None)
     env.update({
         "AWS_ENDPOINT_URL": endpoint_url,
@@ -64,6 +70,50 @@ def manage(env: dict, *args: str) -> None:
                    stdout=subprocess.DEVNULL, timeout=120)
 
 
+# What this process's own Django (ORM, table client) takes from the server's environment, beside the
+# settings given to booted().
+IN_PROCESS_SETTINGS = ("AWS_ENDPOINT_URL", "DDB_MESSAGE_TABLE", "CRUDDUR_DATA_DIR", "DEBUG", "DJANGO_SETTINGS_MODULE")
+
+
+@dataclass(frozen=True)
+class Boot:
+    tmp_dir: Path  # this run's files
+    data_dir: Path  # the users' SQLite (CRUDDUR_DATA_DIR)
+    env: dict  # the server's environment (server_env and the settings given)
+
+
+@contextlib.contextmanager
+def booted(table: str, settings: Mapping[str, str] | None = None, *, tmp_dir: Path | None = None,
+           endpoint_url: str | None = None, in_process: bool = True) -> Iterator[Boot]:
+    """The app's state, made as an operator makes it: a temp dir (or `tmp_dir`), a DynamoDB Local of its own
+    (or the one at `endpoint_url`), `migrate`, `ddb schema-load`, `seed_users`; with `in_process`, this
+    process's Django set up on the same database and table. Everything started is stopped at the end."""
+    with contextlib.ExitStack() as stack:
+        if tmp_dir is None:
+            tmp_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix=f"{table}-")))
+        if endpoint_url is None:
+            endpoint_url = stack.enter_context(DynamoDBLocal(data_dir=tmp_dir / "ddb")).endpoint_url
+        data_dir = tmp_dir / "data"
+        data_dir.mkdir(exist_ok=True)
+        env = {**server_env(endpoint_url, data_dir, table), **(settings or {})}
+        for command in (("migrate", "--no-input"), ("ddb", "schema-load"), ("seed_users",)):
+            manage(env, *command)
+        if in_process:
+            os.environ.pop("DATABASE_URL", None)
+            os.environ.update({name: env[name] for name in IN_PROCESS_SETTINGS}, **(settings or {}))
+            import django
+            django.setup()
+        yield Boot(tmp_dir, data_dir, env)
+
+
+def wait_until_listening(process: subprocess.Popen, port: int, what: str, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not port_is_open(port):
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"{what} did not start")
+        time.sleep(0.1)
+
+
 @contextlib.contextmanager
 def gunicorn(env: dict, workers: int, python: str = sys.executable):
     port = free_port()
@@ -73,11 +123,7 @@ def gunicorn(env: dict, workers: int, python: str = sys.executable):
         cwd=PROJECT_DIR, env=env,
     )
     try:
-        deadline = time.monotonic() + 60
-        while not port_is_open(port):
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("gunicorn did not start")
-            time.sleep(0.1)
+        wait_until_listening(process, port, "gunicorn")
         yield process, f"http://127.0.0.1:{port}"
     finally:
         process.terminate()

@@ -8,7 +8,6 @@ Runs the app as deployed (DEBUG off) through Django's test client, so the profil
 work (authentication, DRF, services, the store, botocore) without gunicorn and HTTP around it.
 """
 import argparse
-import os
 import secrets
 import sys
 import tempfile
@@ -17,8 +16,8 @@ from pathlib import Path
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
 
+from bench.harness import booted  # noqa: E402
 from bench.run import PEER, PRODUCTION_SETTINGS, SENDER  # noqa: E402
-from messaging.devtools.dynamodb_local import DynamoDBLocal  # noqa: E402
 
 
 def requests_of(client, headers: dict, group_uuid: str) -> dict:
@@ -36,25 +35,17 @@ def main(argv=None) -> int:
     parser.add_argument("--requests", type=int, default=300)
     args = parser.parse_args(argv)
 
+    settings = {**PRODUCTION_SETTINGS, "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "testserver",
+                "LOG_LEVEL": "WARNING"}
     with tempfile.TemporaryDirectory(prefix="cruddur-profile-") as tmp, \
-            DynamoDBLocal(data_dir=Path(tmp) / "ddb") as ddb_local:
-        os.environ.update(PRODUCTION_SETTINGS, SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="testserver",
-                          AWS_ENDPOINT_URL=ddb_local.endpoint_url, DDB_MESSAGE_TABLE="cruddur-messages-profile",
-                          CRUDDUR_DATA_DIR=tmp, STATIC_ROOT=str(Path(tmp) / "static"), LOG_LEVEL="WARNING",
-                          DJANGO_SETTINGS_MODULE="cruddur.settings")
-        os.environ.pop("DATABASE_URL", None)  # users in this run's own SQLite file
-        import django
-        django.setup()
-        from django.core.management import call_command
+            booted("cruddur-messages-profile", {**settings, "STATIC_ROOT": str(Path(tmp) / "static")},
+                   tmp_dir=Path(tmp)):
         from django.test import Client
         from pyinstrument import Profiler
 
         from users.authentication import issue_local_token
         from users.models import User
 
-        call_command("migrate", verbosity=0)
-        call_command("ddb", "schema-load", verbosity=0)
-        call_command("seed_users", verbosity=0)
         headers = {"HTTP_AUTHORIZATION": f"Bearer {issue_local_token(User.objects.get_by_handle(SENDER)).access_token}"}
         client = Client()
         first = client.post("/api/messages", {"message": "hello", "handle": PEER}, content_type="application/json",

@@ -16,7 +16,6 @@ import logging
 import os
 import secrets
 import sys
-import tempfile
 import threading
 import time
 import uuid
@@ -26,21 +25,21 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import requests
+from boto3.dynamodb.table import BatchWriter
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
 
 from bench.harness import (  # noqa: E402
+    booted,
     drive,
     gunicorn,
     http_client,
     manage,
-    server_env,
     summarize,
     token_headers,
     worker_peak_rss_mb,
 )
-from messaging.devtools.dynamodb_local import DynamoDBLocal  # noqa: E402
 from messaging.store import items  # noqa: E402
 from messaging.store.models import Message, UserRef  # noqa: E402
 from messaging.store.timefmt import format_time  # noqa: E402
@@ -69,14 +68,16 @@ def ddb_calls_since(log: Path, offset: int) -> tuple[dict, int]:
 
 
 def batch_write(client, table: str, items: list[dict]) -> None:
-    """Write items 25 at a time (8 batches in flight), retrying whatever DynamoDB left unprocessed."""
+    """Write items (DynamoDB JSON) through boto3's batch writer, which sends 25 at a time and resends what
+    DynamoDB left unprocessed; 8 writers in flight."""
     def write(chunk):
-        requests_left = {table: [{"PutRequest": {"Item": item}} for item in chunk]}
-        while requests_left:
-            requests_left = client.batch_write_item(RequestItems=requests_left).get("UnprocessedItems") or {}
+        with BatchWriter(table, client) as writer:
+            for item in chunk:
+                writer.put_item(Item=item)
 
-    with ThreadPoolExecutor(8) as pool:
-        list(pool.map(write, [items[i:i + 25] for i in range(0, len(items), 25)]))
+    writers = 8
+    with ThreadPoolExecutor(writers) as pool:
+        list(pool.map(write, [items[i::writers] for i in range(writers)]))
 
 
 def past_times(count: int) -> list[str]:
@@ -156,108 +157,97 @@ def measure_scale(base: str, headers: dict, sender_ref: UserRef, client, args) -
 
 def run(args) -> dict:
     results = {"args": vars(args), "cores": os.cpu_count(), "api": {}, "floor": {}}
-    with tempfile.TemporaryDirectory(prefix="cruddur-bench-") as tmp:
-        tmp_dir = Path(tmp)
-        with DynamoDBLocal(data_dir=tmp_dir / "ddb") as ddb_local:
-            (tmp_dir / "data").mkdir()
-            env = server_env(ddb_local.endpoint_url, tmp_dir / "data", TABLE)
-            env.update(PRODUCTION_SETTINGS, SECRET_KEY=secrets.token_urlsafe(50), STATIC_ROOT=str(tmp_dir / "static"),
-                       CRUDDUR_COUNT_DDB_CALLS=str(tmp_dir / "data" / "ddb_calls.jsonl"))
-            os.environ.update({k: env[k] for k in ("AWS_ENDPOINT_URL", "DDB_MESSAGE_TABLE", "CRUDDUR_DATA_DIR",
-                                                    "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS",
-                                                    "DJANGO_SETTINGS_MODULE")})
-            manage(env, "migrate", "--no-input")
-            manage(env, "collectstatic", "--no-input")  # as deployed: WhiteNoise holds the files' index
-            manage(env, "ddb", "schema-load")
-            manage(env, "seed_users")
-            import django
-            django.setup()
-            from messaging import ddb
-            from messaging.services import user_ref
-            from users.models import User
+    settings = {**PRODUCTION_SETTINGS, "SECRET_KEY": secrets.token_urlsafe(50)}
+    with booted(TABLE, settings) as boot:
+        env = boot.env
+        env.update(STATIC_ROOT=str(boot.tmp_dir / "static"),
+                   CRUDDUR_COUNT_DDB_CALLS=str(boot.data_dir / "ddb_calls.jsonl"))
+        manage(env, "collectstatic", "--no-input")  # as deployed: WhiteNoise holds the files' index
+        from messaging import ddb
+        from messaging.services import user_ref
+        from users.models import User
 
-            new_conversations = args.requests * len(args.concurrency)
-            User.objects.bulk_create(
-                [User(handle=f"bench{i}", display_name=f"Bench {i}", email=f"bench{i}@example.invalid")
-                 for i in range(new_conversations)]
-                + [User(handle=f"peer{i}", display_name=f"Peer {i}", email=f"peer{i}@example.invalid")
-                   for i in range(max(args.concurrency))]
-            )
-            with gunicorn(env, args.workers, args.server_python) as (process, base):
-                headers = token_headers(base, SENDER)
+        new_conversations = args.requests * len(args.concurrency)
+        User.objects.bulk_create(
+            [User(handle=f"bench{i}", display_name=f"Bench {i}", email=f"bench{i}@example.invalid")
+             for i in range(new_conversations)]
+            + [User(handle=f"peer{i}", display_name=f"Peer {i}", email=f"peer{i}@example.invalid")
+               for i in range(max(args.concurrency))]
+        )
+        with gunicorn(env, args.workers, args.server_python) as (process, base):
+            headers = token_headers(base, SENDER)
 
-                def start_conversation(handle):
-                    sent = requests.post(f"{base}/api/messages", headers=headers,
-                                         json={"message": "hello", "handle": handle}, timeout=30)
-                    sent.raise_for_status()
-                    return sent.json()["message_group_uuid"]
+            def start_conversation(handle):
+                sent = requests.post(f"{base}/api/messages", headers=headers,
+                                     json={"message": "hello", "handle": handle}, timeout=30)
+                sent.raise_for_status()
+                return sent.json()["message_group_uuid"]
 
-                group_uuid = start_conversation(PEER)
-                # Each client continues its own conversation, as people do; one hot conversation shared by
-                # every client is measured apart, since its writers must take turns.
-                own_groups = [start_conversation(f"peer{i}") for i in range(max(args.concurrency))]
-                # Consecutive picks are distinct, so the N threads of one level never share a conversation.
-                picks, client_group = itertools.count(), threading.local()
-                store = ddb.get_store()
-                sender = User.objects.get_by_handle(SENDER)
-                sender_uuid, sender_ref = str(sender.uuid), user_ref(user=sender)
+            group_uuid = start_conversation(PEER)
+            # Each client continues its own conversation, as people do; one hot conversation shared by
+            # every client is measured apart, since its writers must take turns.
+            own_groups = [start_conversation(f"peer{i}") for i in range(max(args.concurrency))]
+            # Consecutive picks are distinct, so the N threads of one level never share a conversation.
+            picks, client_group = itertools.count(), threading.local()
+            store = ddb.get_store()
+            sender = User.objects.get_by_handle(SENDER)
+            sender_uuid, sender_ref = str(sender.uuid), user_ref(user=sender)
 
-                def get(path):
-                    return lambda session, i: session.request("GET", f"{base}{path}", headers=headers).status == 200
+            def get(path):
+                return lambda session, i: session.request("GET", f"{base}{path}", headers=headers).status == 200
 
-                def send(session, body):
-                    return session.request("POST", f"{base}/api/messages", headers=headers, json=body).status == 200
+            def send(session, body):
+                return session.request("POST", f"{base}/api/messages", headers=headers, json=body).status == 200
 
-                def continue_own_conversation(session, i):
-                    if not hasattr(client_group, "uuid"):
-                        client_group.uuid = own_groups[next(picks) % len(own_groups)]
-                    return send(session, {"message": f"bench {i}", "message_group_uuid": client_group.uuid})
+            def continue_own_conversation(session, i):
+                if not hasattr(client_group, "uuid"):
+                    client_group.uuid = own_groups[next(picks) % len(own_groups)]
+                return send(session, {"message": f"bench {i}", "message_group_uuid": client_group.uuid})
 
-                def continue_hot_conversation(session, i):
-                    return send(session, {"message": f"hot {i}", "message_group_uuid": group_uuid})
+            def continue_hot_conversation(session, i):
+                return send(session, {"message": f"hot {i}", "message_group_uuid": group_uuid})
 
-                recipients = iter(range(new_conversations))
-                recipient_lock = threading.Lock()
+            recipients = iter(range(new_conversations))
+            recipient_lock = threading.Lock()
 
-                def new_conversation(session, i):
-                    with recipient_lock:
-                        handle = f"bench{next(recipients)}"
-                    return send(session, {"message": "hi", "handle": handle})
+            def new_conversation(session, i):
+                with recipient_lock:
+                    handle = f"bench{next(recipients)}"
+                return send(session, {"message": "hi", "handle": handle})
 
-                endpoints = {
-                    "GET /api/message_groups": get("/api/message_groups"),
-                    "GET /api/messages/<uuid>": get(f"/api/messages/{group_uuid}"),
-                    "POST /api/messages (continue)": continue_own_conversation,
-                    "POST /api/messages (continue, one hot conversation)": continue_hot_conversation,
-                    "POST /api/messages (new)": new_conversation,
-                }
-                floors = {
-                    "GET /api/message_groups": lambda i: store.list_groups(user_uuid=sender_uuid, limit=20),
-                    "GET /api/messages/<uuid>": lambda i: (store.get_conversation(message_group_uuid=group_uuid),
-                                                           store.list_messages(message_group_uuid=group_uuid,
-                                                                               limit=20)),
-                    "POST /api/messages (continue)": lambda i: store.send_in_conversation(
-                        conversation=store.get_conversation(message_group_uuid=group_uuid), sender=sender_ref,
-                        text=f"floor {i}"),
-                }
-                # Untimed warm-up: DynamoDB Local's JIT and both workers' caches start cold.
-                for name, floor_call in floors.items():
-                    side_by_side(functools.partial(endpoints[name], http_client()), floor_call, args.warmup, 60)
-                calls_log, calls_offset = Path(env["CRUDDUR_COUNT_DDB_CALLS"]), 0
-                _, calls_offset = ddb_calls_since(calls_log, calls_offset)
-                results["ddb_calls_per_request"] = {}
-                for name, make_request in endpoints.items():
-                    levels = results["api"][name] = {}
-                    for n in args.concurrency:
-                        if n == 1 and name in floors:
-                            levels["1"], results["floor"][name] = side_by_side(
-                                functools.partial(make_request, http_client()), floors[name], args.requests,
-                                args.duration)
-                        else:
-                            levels[str(n)] = drive(make_request, n, args.requests, args.duration)
-                    results["ddb_calls_per_request"][name], calls_offset = ddb_calls_since(calls_log, calls_offset)
-                results["scale"] = measure_scale(base, headers, sender_ref, ddb.get_client(), args)
-                results["worker_peak_rss_mb"] = worker_peak_rss_mb(process.pid)
+            endpoints = {
+                "GET /api/message_groups": get("/api/message_groups"),
+                "GET /api/messages/<uuid>": get(f"/api/messages/{group_uuid}"),
+                "POST /api/messages (continue)": continue_own_conversation,
+                "POST /api/messages (continue, one hot conversation)": continue_hot_conversation,
+                "POST /api/messages (new)": new_conversation,
+            }
+            floors = {
+                "GET /api/message_groups": lambda i: store.list_groups(user_uuid=sender_uuid, limit=20),
+                "GET /api/messages/<uuid>": lambda i: (store.get_conversation(message_group_uuid=group_uuid),
+                                                       store.list_messages(message_group_uuid=group_uuid, limit=20)),
+                "POST /api/messages (continue)": lambda i: store.send_in_conversation(
+                    conversation=store.get_conversation(message_group_uuid=group_uuid), sender=sender_ref,
+                    text=f"floor {i}"),
+            }
+            # Untimed warm-up: DynamoDB Local's JIT and both workers' caches start cold.
+            for name, floor_call in floors.items():
+                side_by_side(functools.partial(endpoints[name], http_client()), floor_call, args.warmup, 60)
+            calls_log, calls_offset = Path(env["CRUDDUR_COUNT_DDB_CALLS"]), 0
+            _, calls_offset = ddb_calls_since(calls_log, calls_offset)
+            results["ddb_calls_per_request"] = {}
+            for name, make_request in endpoints.items():
+                levels = results["api"][name] = {}
+                for n in args.concurrency:
+                    if n == 1 and name in floors:
+                        levels["1"], results["floor"][name] = side_by_side(
+                            functools.partial(make_request, http_client()), floors[name], args.requests,
+                            args.duration)
+                    else:
+                        levels[str(n)] = drive(make_request, n, args.requests, args.duration)
+                results["ddb_calls_per_request"][name], calls_offset = ddb_calls_since(calls_log, calls_offset)
+            results["scale"] = measure_scale(base, headers, sender_ref, ddb.get_client(), args)
+            results["worker_peak_rss_mb"] = worker_peak_rss_mb(process.pid)
 
     results["ratio_p50_vs_floor_n1"] = {
         name: round(results["api"][name]["1"]["p50_ms"] / floor["p50_ms"], 2)

@@ -19,7 +19,7 @@ the sends stop waiting for their first answer after `--impatient-timeout` second
 store the message: their retry must get the first result back, not store a second copy.
 
 Afterwards the soak checks, through the API as a member would see it and through a strongly consistent scan of
-the table:
+the table (the table's invariant with the same module as `manage.py ddb check`, messaging/store/table_check.py):
 
 - every acknowledged message is in its conversation exactly once (else lost) and no text is stored twice
   (else duplicated); the API shows exactly the table's messages of each conversation;
@@ -37,11 +37,10 @@ import logging
 import os
 import random
 import sys
-import tempfile
 import threading
 import time
 import uuid
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,9 +49,8 @@ import requests
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
 
-from bench.harness import gunicorn, manage, server_env, token_headers  # noqa: E402
-from messaging.devtools.dynamodb_local import DynamoDBLocal  # noqa: E402
-from messaging.store import items  # noqa: E402
+from bench.harness import booted, gunicorn, token_headers  # noqa: E402
+from messaging.store.table_check import TableContents, find_violations, read_table  # noqa: E402
 
 logger = logging.getLogger("soak")
 TABLE = "cruddur-messages-soak"
@@ -226,47 +224,13 @@ def api_pages(session: requests.Session, url: str, auth: dict) -> list[dict]:
     return found
 
 
-def scan_table(client) -> list[dict]:
-    found = []
-    for page in client.get_paginator("scan").paginate(TableName=TABLE, ConsistentRead=True):
-        found.extend(page["Items"])
-    return found
-
-
-@dataclass
-class TableView:
-    """The scanned table, by item kind."""
-
-    messages: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))  # group -> items
-    groups: dict[tuple[str, str], list[dict]] = field(default_factory=lambda: defaultdict(list))  # (owner, group)
-    conversations: dict[str, dict] = field(default_factory=dict)  # group -> conversation item
-    pairs: dict[frozenset, str] = field(default_factory=dict)  # member uuids -> conversation
-
-    @classmethod
-    def of(cls, scanned: list[dict]) -> "TableView":
-        view = cls()
-        for item in scanned:
-            pk = item["pk"]["S"]
-            if pk.startswith("MSG#"):
-                view.messages[pk.removeprefix("MSG#")].append(item)
-            elif pk.startswith("GRP#"):
-                view.groups[(items.group_owner(item), item["message_group_uuid"]["S"])].append(item)
-            elif pk.startswith("CONV#"):
-                view.conversations[pk.removeprefix("CONV#")] = item
-            elif pk.startswith("PAIR#"):
-                view.pairs[frozenset(pk.split("#")[1:])] = item["conversation_uuid"]["S"]
-        return view
-
-    def newest(self, group: str) -> dict | None:
-        return max(self.messages.get(group, []), key=lambda item: item["sk"]["S"], default=None)
-
-
 # ---------------------------------------------------------------- checks
 
 
-def check_messages(view: TableView, api_listings: dict[str, list[dict]], tally: Tally, violations: list) -> dict:
+def check_messages(contents: TableContents, api_listings: dict[str, list[dict]], tally: Tally,
+                   violations: list) -> dict:
     """Lost, duplicated and phantom messages; the API must show exactly the table's messages."""
-    stored = [item for group_items in view.messages.values() for item in group_items]
+    stored = [item for found in contents.messages.values() for item in found]
     texts = Counter(item["message"]["S"] for item in stored)
     duplicated = sum(count - 1 for count in texts.values() if count > 1)
     for text, count in texts.items():
@@ -289,7 +253,7 @@ def check_messages(view: TableView, api_listings: dict[str, list[dict]], tally: 
             verified += 1
 
     for group, listing in api_listings.items():
-        table_uuids = sorted(item["message_uuid"]["S"] for item in view.messages.get(group, []))
+        table_uuids = sorted(item["message_uuid"]["S"] for item in contents.messages.get(group, []))
         if sorted(m["uuid"] for m in listing) != table_uuids:
             violations.append(f"conversation {group}: the API shows {len(listing)} messages, "
                               f"the table holds {len(table_uuids)}")
@@ -308,58 +272,19 @@ def check_messages(view: TableView, api_listings: dict[str, list[dict]], tally: 
     }
 
 
-def check_conversations(view: TableView, violations: list) -> None:
-    """One conversation per pair; each member's one group item and the conversation item at the newest message."""
-    by_pair = defaultdict(list)
-    for group, conversation in view.conversations.items():
-        members = conversation["members"]["M"]
-        by_pair[frozenset(members)].append(group)
-        if view.pairs.get(frozenset(members)) != group:
-            violations.append(f"conversation {group}: pair item points at {view.pairs.get(frozenset(members))}")
-        newest = view.newest(group)
-        if newest is None:
-            violations.append(f"conversation {group} has no message")
-            continue
-        if conversation["last_message_at"]["S"] != newest["sk"]["S"]:
-            violations.append(f"conversation {group}: last_message_at {conversation['last_message_at']['S']} "
-                              f"but the newest message is at {newest['sk']['S']}")
-        for owner, member in members.items():
-            other = next(uuid for uuid in members if uuid != owner)
-            group_items = view.groups.get((owner, group), [])
-            if len(group_items) != 1:
-                violations.append(f"conversation {group}: member {owner} has {len(group_items)} group items")
-                continue
-            group_item = group_items[0]
-            seen = (group_item["sk"]["S"], group_item["message"]["S"], group_item["user_uuid"]["S"],
-                    member["M"]["group_sk"]["S"])
-            expected = (newest["sk"]["S"], newest["message"]["S"], other, newest["sk"]["S"])
-            if seen != expected:
-                violations.append(f"conversation {group}: {owner}'s group item (sk, text, other, recorded sk) "
-                                  f"is {seen}, expected {expected}")
-    for pair, groups in by_pair.items():
-        if len(groups) > 1:
-            violations.append(f"pair {sorted(pair)} has {len(groups)} conversations: {groups}")
-    for group in view.messages.keys() - view.conversations.keys():
-        violations.append(f"messages in {group}, which has no conversation item")
-    for owner, group in view.groups:
-        conversation = view.conversations.get(group)
-        if conversation is None or owner not in conversation["members"]["M"]:
-            violations.append(f"group item of {owner} for {group}, a conversation it is not a member of")
-
-
-def check_group_lists(view: TableView, api_groups: dict[str, list[dict]], uuids: dict[str, str],
+def check_group_lists(contents: TableContents, api_groups: dict[str, list[dict]], uuids: dict[str, str],
                       violations: list) -> None:
     """Each demo user's conversation list (API): each of their conversations once, at its newest message."""
     for handle, listing in api_groups.items():
         user_uuid = uuids[handle]
-        expected = {group for group, conversation in view.conversations.items()
+        expected = {group for group, conversation in contents.conversations.items()
                     if user_uuid in conversation["members"]["M"]}
         listed = Counter(entry["uuid"] for entry in listing)
         if set(listed) != expected or any(count > 1 for count in listed.values()):
             violations.append(f"@{handle}'s conversation list has {dict(listed)}, expected each of {expected} once")
         for entry in listing:
-            newest = view.newest(entry["uuid"])
-            members = view.conversations.get(entry["uuid"], {}).get("members", {}).get("M", {})
+            newest = contents.newest_message(entry["uuid"])
+            members = contents.conversations.get(entry["uuid"], {}).get("members", {}).get("M", {})
             others = [member["M"]["handle"]["S"] for uuid, member in members.items() if uuid != user_uuid]
             shown = (entry["message"], entry["created_at"], [entry["handle"]])
             if newest is None or shown != (newest["message"]["S"], newest["sk"]["S"], others):
@@ -369,10 +294,10 @@ def check_group_lists(view: TableView, api_groups: dict[str, list[dict]], uuids:
 
 def verify(base: str, tokens: dict, uuids: dict[str, str], client, tally: Tally) -> dict:
     session = requests.Session()
-    view = TableView.of(scan_table(client))
+    contents = read_table(client, TABLE)
     # Read every conversation as one of its members that has a token (a demo user is in each).
     reader_of = {}
-    for group, conversation in view.conversations.items():
+    for group, conversation in contents.conversations.items():
         reader_of[group] = next(handle for handle, user_uuid in uuids.items()
                                 if user_uuid in conversation["members"]["M"])
     for sent in tally.acknowledged:
@@ -382,9 +307,9 @@ def verify(base: str, tokens: dict, uuids: dict[str, str], client, tally: Tally)
     api_groups = {handle: api_pages(session, f"{base}/api/message_groups?limit=100", auth)
                   for handle, auth in tokens.items()}
     violations: list[str] = []
-    figures = check_messages(view, api_listings, tally, violations)
-    check_conversations(view, violations)
-    check_group_lists(view, api_groups, uuids, violations)
+    figures = check_messages(contents, api_listings, tally, violations)
+    violations += [str(violation) for violation in find_violations(contents)]
+    check_group_lists(contents, api_groups, uuids, violations)
     expected_messages = len(tally.acknowledged) + figures["unacknowledged_stored"]
     if figures["table_messages"] != expected_messages:
         violations.append(f"the table holds {figures['table_messages']} messages; {len(tally.acknowledged)} were "
@@ -394,7 +319,7 @@ def verify(base: str, tokens: dict, uuids: dict[str, str], client, tally: Tally)
     server_errors = {status: count for status, count in tally.statuses.items() if status == "500"}
     if server_errors:
         violations.append(f"internal server errors: {server_errors}")
-    return {**figures, "conversations": len(view.conversations), "violations": violations}
+    return {**figures, "conversations": len(contents.conversations), "violations": violations}
 
 
 # ---------------------------------------------------------------- the run
@@ -412,48 +337,34 @@ def create_fresh_users(count: int) -> list[str]:
 
 def run(args) -> dict:
     tally = Tally()
-    with tempfile.TemporaryDirectory(prefix="cruddur-soak-") as tmp:
-        tmp_dir = Path(tmp)
-        with DynamoDBLocal(data_dir=tmp_dir / "ddb") as ddb_local:
-            (tmp_dir / "data").mkdir()
-            env = server_env(ddb_local.endpoint_url, tmp_dir / "data", TABLE)
-            env.pop("DATABASE_URL", None)  # users in the temp dir's SQLite, never a shared database
-            os.environ.pop("DATABASE_URL", None)
-            # The ORM and the table client in this process use the server's database and table.
-            os.environ.update({k: env[k] for k in ("AWS_ENDPOINT_URL", "DDB_MESSAGE_TABLE", "CRUDDUR_DATA_DIR",
-                                                    "DEBUG", "DJANGO_SETTINGS_MODULE")})
-            manage(env, "migrate", "--no-input")
-            manage(env, "ddb", "schema-load")
-            manage(env, "seed_users")
-            import django
-            django.setup()
-            from messaging import ddb
-            from users.models import User
-            from users.seed import SEED_USERS
+    with booted(TABLE) as boot:
+        from messaging import ddb
+        from users.models import User
+        from users.seed import SEED_USERS
 
-            recipients = create_fresh_users(args.fresh_users)
-            demo = [seed.handle for seed in SEED_USERS]
-            uuids = {handle: str(User.objects.get_by_handle(handle).uuid) for handle in demo}
-            with gunicorn(env, args.workers) as (_, base):
-                tokens = {handle: token_headers(base, handle) for handle in demo}
-                conversations = Conversations()
-                open_demo_conversations(base, tokens, conversations, tally)
-                opened, opening_requests = len(tally.acknowledged), tally.requests
-                fresh = FreshPairs(demo, recipients, args.racers)
+        recipients = create_fresh_users(args.fresh_users)
+        demo = [seed.handle for seed in SEED_USERS]
+        uuids = {handle: str(User.objects.get_by_handle(handle).uuid) for handle in demo}
+        with gunicorn(boot.env, args.workers) as (_, base):
+            tokens = {handle: token_headers(base, handle) for handle in demo}
+            conversations = Conversations()
+            open_demo_conversations(base, tokens, conversations, tally)
+            opened, opening_requests = len(tally.acknowledged), tally.requests
+            fresh = FreshPairs(demo, recipients, args.racers)
 
-                logger.info("%d clients sending for %s s", args.clients, args.duration)
-                began = time.monotonic()
-                stop_at = began + args.duration
-                clients = [threading.Thread(target=run_client, name=f"soak-client-{i}",
-                                            args=(i, base, tokens, conversations, fresh, args, stop_at, tally))
-                           for i in range(args.clients)]
-                for thread in clients:
-                    thread.start()
-                for thread in clients:
-                    thread.join()
-                elapsed = time.monotonic() - began
-                logger.info("verifying %d acknowledged sends", len(tally.acknowledged))
-                outcome = verify(base, tokens, uuids, ddb.get_client(), tally)
+            logger.info("%d clients sending for %s s", args.clients, args.duration)
+            began = time.monotonic()
+            stop_at = began + args.duration
+            clients = [threading.Thread(target=run_client, name=f"soak-client-{i}",
+                                        args=(i, base, tokens, conversations, fresh, args, stop_at, tally))
+                       for i in range(args.clients)]
+            for thread in clients:
+                thread.start()
+            for thread in clients:
+                thread.join()
+            elapsed = time.monotonic() - began
+            logger.info("verifying %d acknowledged sends", len(tally.acknowledged))
+            outcome = verify(base, tokens, uuids, ddb.get_client(), tally)
 
     violations = outcome.pop("violations")
     return {

@@ -21,7 +21,9 @@ from messaging import ddb  # noqa: E402
 from messaging.devtools.dynamodb_local import DynamoDBLocal, DynamoDBLocalError  # noqa: E402
 from messaging.store import schema  # noqa: E402
 from messaging.store.client import ClientSettings, make_client  # noqa: E402
-from tests.components import require  # noqa: E402
+from tests.support.components import require  # noqa: E402
+from tests.support.tokens import CLIENT_ID, POOL_ID, REGION, CognitoPool, JWKSServer, SigningKey  # noqa: E402
+from tests.support.users import make_user  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -81,3 +83,37 @@ def app_ddb(ddb_backend, settings):
     ddb.reset()
     yield client, table
     ddb.reset()
+
+
+# Users and a fake Cognito pool shared by the API and security tests.
+
+
+@pytest.fixture
+def alice(db):
+    return make_user("alice", cognito_user_id=str(uuid.uuid4()))
+
+
+@pytest.fixture
+def bob(db):
+    return make_user("bob", cognito_user_id=str(uuid.uuid4()))
+
+
+@pytest.fixture
+def carol(db):
+    return make_user("carol")
+
+
+@pytest.fixture
+def cognito(settings):
+    """A user pool whose key set is served on 127.0.0.1; the app is configured to trust it."""
+    server = JWKSServer()
+    pool = CognitoPool(server, SigningKey(kid="key-1"))
+    server.keys.append(pool.key)
+    server.start()
+    settings.COGNITO_USER_POOL_ID = POOL_ID
+    settings.COGNITO_CLIENT_ID = CLIENT_ID
+    settings.COGNITO_REGION = REGION
+    settings.COGNITO_JWKS_URL = server.url
+    settings.COGNITO_JWKS_TIMEOUT = 2.0
+    yield pool
+    server.stop()

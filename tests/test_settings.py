@@ -1,38 +1,14 @@
 """Settings come from the environment; each case imports the settings in a fresh interpreter."""
-import json
 import os
+import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from django.db import connection
 
-from tests.components import IN_CI
-
-PROJECT = Path(__file__).resolve().parent.parent
-PRODUCTION = {
-    "SECRET_KEY": "k7#Qz!v9Lm2@pX4$wR8^tY6&uI0*oP3(aS5)dF1_gH-jK+lZ=xC",
-    "ALLOWED_HOSTS": "messages.cruddur.example",
-    "DATABASE_URL": "postgres://cruddur:pw@db.internal:5432/cruddur",
-}
-
-
-def run_python(code: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in
-             ("DATABASE_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE")}
-    clean.update({"DJANGO_SETTINGS_MODULE": "cruddur.settings", "CRUDDUR_DATA_DIR": "/tmp/cruddur-settings-test"})
-    clean.update(env)
-    return subprocess.run([sys.executable, "-c", code], cwd=PROJECT, env=clean,
-                          capture_output=True, text=True, timeout=60)
-
-
-def read_settings(env: dict[str, str], *names: str) -> dict:
-    code = ("import json; from django.conf import settings as s; "
-            f"print(json.dumps({{n: str(getattr(s, n)) for n in {list(names)!r}}}))")
-    result = run_python(code, env)
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
+from tests.support.components import IN_CI
+from tests.support.settings_process import PRODUCTION, PROJECT, read_settings, run_python
 
 
 def test_unset_database_url_gives_sqlite_in_the_data_dir():
@@ -64,11 +40,17 @@ def test_debug_off_without_a_secret_is_refused():
     assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
 
 
-def test_dot_env_file_is_read(tmp_path):
-    # The .env beside manage.py is optional; environment variables win over it.
-    code = ("import pathlib, cruddur.settings as s; from dotenv import dotenv_values; "
-            "print(dotenv_values(pathlib.Path(s.BASE_DIR) / '.env') is not None)")
-    assert run_python(code, {}).stdout.strip() == "True"
+def test_dot_env_file_is_read_and_environment_variables_win_over_it(tmp_path):
+    # The settings as shipped, beside a .env of our own (the project's own .env is the developer's).
+    package = tmp_path / "cruddur"
+    package.mkdir()
+    for name in ("__init__.py", "env.py", "settings.py"):
+        shutil.copy(PROJECT / "cruddur" / name, package / name)
+    (tmp_path / ".env").write_text("DDB_MESSAGE_TABLE=table-from-dotenv\n")
+    code = "import cruddur.settings as s; print(s.DDB_MESSAGE_TABLE)"
+
+    assert run_python(code, {}, cwd=tmp_path).stdout.strip() == "table-from-dotenv"
+    assert run_python(code, {"DDB_MESSAGE_TABLE": "table-from-env"}, cwd=tmp_path).stdout.strip() == "table-from-env"
 
 
 def test_check_deploy_passes_with_a_production_configuration():

@@ -3,7 +3,7 @@ import uuid
 
 import pytest
 
-from tests.api.conftest import auth
+from tests.support.tokens import auth
 
 
 def read(client, group, headers):

@@ -11,8 +11,8 @@ import pytest
 
 from messaging import services
 from messaging.recipients import InConversation, ToHandle
-from tests.api.conftest import auth
-from tests.stored_state import COMBINING, EMOJI, FLAG, nothing_stored
+from tests.support.stored_state import COMBINING, EMOJI, FLAG, nothing_stored
+from tests.support.tokens import auth
 
 MOTO = pytest.mark.parametrize("ddb_backend", ["moto"], indirect=True)
 
@@ -75,6 +75,14 @@ def test_the_check_sees_a_write(client, alice, nothing_written):
     """The before/after comparison is not blind: an accepted send fails it."""
     with pytest.raises(AssertionError, match="DynamoDB items changed"), nothing_written():
         assert post_json(client, alice, {"message": "This one is stored", "handle": "bob"}).status_code == 200
+
+
+@MOTO
+def test_the_check_sees_a_user_row_write(client, alice, nothing_written):
+    """Its user half is not blind either: a changed user row fails it, with the table untouched."""
+    with pytest.raises(AssertionError, match="user rows changed"), nothing_written():
+        alice.display_name = "Alice, renamed"
+        alice.save(update_fields=["display_name"])
 
 
 NOT_JSON = {

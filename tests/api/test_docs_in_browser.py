@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.components import require
+from tests.support.components import require
 
 pytestmark = pytest.mark.browser
 

@@ -2,7 +2,7 @@
 import pytest
 from django.test import Client
 
-from tests.api.conftest import auth
+from tests.support.tokens import auth
 
 HTML_ACCEPT = {"HTTP_ACCEPT": "text/html,application/xhtml+xml"}
 

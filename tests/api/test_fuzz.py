@@ -24,8 +24,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from tests.api.conftest import auth
-from tests.stored_state import table_items
+from tests.support.stored_state import table_items
+from tests.support.tokens import auth
 
 logger = logging.getLogger(__name__)
 
@@ -57,13 +57,6 @@ def wsgi_app():
     yield get_wsgi_application()
     signals.request_started.connect(close_old_connections)
     signals.request_finished.connect(close_old_connections)
-
-
-@pytest.fixture
-def openapi(client):
-    response = client.get("/api/schema/?format=json")
-    assert response.status_code == 200
-    return response.json()
 
 
 @pytest.fixture

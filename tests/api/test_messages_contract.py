@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.api.conftest import auth
+from tests.support.tokens import auth
 
 TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00$")
 ITEM_FIELDS = ["uuid", "display_name", "handle", "message", "created_at"]
@@ -203,7 +203,7 @@ def test_polling_with_after_returns_only_newer_messages(client, alice, bob, conv
 
 
 def test_message_groups_page_back_through_link_headers(client, app_ddb, alice, db):
-    from tests.api.conftest import make_user
+    from tests.support.users import make_user
 
     partners = [make_user(f"friend{n}") for n in range(4)]
     for partner in partners:

@@ -2,7 +2,8 @@
 import pytest
 from rest_framework.throttling import SimpleRateThrottle
 
-from tests.api.conftest import auth, make_user
+from tests.support.tokens import auth
+from tests.support.users import make_user
 
 ENDPOINT = "/api/users/@alice/short"
 

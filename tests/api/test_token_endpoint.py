@@ -2,7 +2,8 @@
 import pytest
 from django.conf import settings
 
-from tests.api.conftest import PASSWORD, bearer
+from tests.support.tokens import bearer
+from tests.support.users import PASSWORD
 
 TOKEN_URL = "/api/auth/token"
 

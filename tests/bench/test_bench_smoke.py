@@ -1,33 +1,21 @@
 """The benchmark still runs end to end (tiny numbers), so it cannot rot unnoticed."""
 import json
-import os
-import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-from tests.components import require
+from tests.support.bench_scripts import run_bench_script
 
 pytestmark = pytest.mark.ddb_local
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
-# The bench's own SQLite in its temp dir: never the suite's (or CI's) Postgres database.
-BENCH_ENV = {name: value for name, value in os.environ.items() if name != "DATABASE_URL"}
 ENDPOINTS = ["GET /api/message_groups", "GET /api/messages/<uuid>", "POST /api/messages (continue)",
              "POST /api/messages (continue, one hot conversation)", "POST /api/messages (new)"]
 
 
 def test_bench_measures_every_endpoint_and_its_floor_without_errors(tmp_path):
-    require(shutil.which("java") is not None, "Java (for DynamoDB Local)")
     out = tmp_path / "results.json"
-    result = subprocess.run(
-        [sys.executable, "bench/run.py", "--requests", "5", "--warmup", "3", "--duration", "5",
-         "--concurrency", "1", "2", "--workers", "1", "--scale-messages", "200", "--scale-groups", "20",
-         "--json", str(out)],
-        cwd=PROJECT_DIR, env=BENCH_ENV, timeout=120, capture_output=True, text=True,
-    )
+    result = run_bench_script(
+        "run.py", "--requests", "5", "--warmup", "3", "--duration", "5", "--concurrency", "1", "2",
+        "--workers", "1", "--scale-messages", "200", "--scale-groups", "20", "--json", str(out), timeout=120)
     assert result.returncode == 0, result.stderr[-3000:]
     results = json.loads(out.read_text())
 
@@ -47,13 +35,10 @@ def test_bench_measures_every_endpoint_and_its_floor_without_errors(tmp_path):
 
 def test_bench_counts_the_design_minimum_of_dynamodb_calls(tmp_path):
     """The server's own count (botocore hook): no extra round trips per API request."""
-    require(shutil.which("java") is not None, "Java (for DynamoDB Local)")
     out = tmp_path / "results.json"
-    result = subprocess.run(
-        [sys.executable, "bench/run.py", "--requests", "4", "--warmup", "3", "--duration", "5", "--concurrency", "1",
-         "--workers", "1", "--scale-messages", "30", "--scale-groups", "12", "--json", str(out)],
-        cwd=PROJECT_DIR, env=BENCH_ENV, timeout=120, capture_output=True, text=True,
-    )
+    result = run_bench_script(
+        "run.py", "--requests", "4", "--warmup", "3", "--duration", "5", "--concurrency", "1", "--workers", "1",
+        "--scale-messages", "30", "--scale-groups", "12", "--json", str(out), timeout=120)
     assert result.returncode == 0, result.stderr[-3000:]
     calls = json.loads(out.read_text())["ddb_calls_per_request"]
 
@@ -68,11 +53,7 @@ def test_bench_counts_the_design_minimum_of_dynamodb_calls(tmp_path):
 
 
 def test_profile_shows_where_a_request_spends_its_time():
-    require(shutil.which("java") is not None, "Java (for DynamoDB Local)")
-    result = subprocess.run(
-        [sys.executable, "bench/profile.py", "groups", "--requests", "30"],
-        cwd=PROJECT_DIR, env=BENCH_ENV, timeout=120, capture_output=True, text=True,
-    )
+    result = run_bench_script("profile.py", "groups", "--requests", "30", timeout=120)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "MessageGroupViewSet.list" in result.stdout
     assert "MessageStore.list_groups" in result.stdout

@@ -1,23 +1,19 @@
 """Playwright (sync API) driving Debian's Chromium against pytest-django's live server."""
 import os
-from pathlib import Path
 
 import pytest
 
 from messaging import services
 from messaging.recipients import ToHandle
-from tests.components import require
-from users.models import User
+from tests.support.browser import DESKTOP
+from tests.support.components import require
+from tests.support.users import make_user
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
     "--disable-sync", "--no-first-run",
 ]
-PASSWORD = "browser-test-password"
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
-DESKTOP = {"width": 1280, "height": 800}
-PHONE = {"width": 375, "height": 740}
 
 
 @pytest.fixture(scope="module")
@@ -53,20 +49,7 @@ def new_page(browser):
 @pytest.fixture
 def members(app_ddb, live_server):
     """andrew and bayko, in a conversation bayko started; returns (andrew, bayko, message_group_uuid)."""
-    andrew = User.objects.create_user("andrewbrown", "andrew@example.com", PASSWORD, display_name="Andrew Brown")
-    bayko = User.objects.create_user("bayko", "bayko@example.com", PASSWORD, display_name="Andrew Bayko")
+    andrew = make_user("andrewbrown", email="andrew@example.com", display_name="Andrew Brown")
+    bayko = make_user("bayko", email="bayko@example.com", display_name="Andrew Bayko")
     first = services.send_message(sender=bayko, text="Hi Andrew, got a minute?", to=ToHandle("andrewbrown"))
     return andrew, bayko, first.message_group_uuid
-
-
-def log_in(page, live_server, handle, next_path=""):
-    page.goto(f"{live_server.url}/login" + (f"?next={next_path}" if next_path else ""))
-    page.get_by_label("Handle or email").fill(handle)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state()
-
-
-def screenshot(page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from messaging import services
 from messaging.recipients import InConversation
-from tests.browser.conftest import PHONE, log_in, screenshot
+from tests.support.browser import PHONE, log_in, screenshot
 
 pytestmark = pytest.mark.browser
 

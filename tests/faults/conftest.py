@@ -2,35 +2,22 @@
 
 Not the suite's shared DynamoDB Local: stopping that one would break the other tests.
 """
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from bench.harness import gunicorn, manage
-from messaging.devtools.dynamodb_local import DynamoDBLocalError, find_jar, find_java
+from bench.harness import booted, gunicorn
 from messaging.store.client import ClientSettings, make_client
-from tests.components import require
 from tests.faults.dynamodb import FaultyDynamoDB
 from tests.faults.limits import FAST_LIMITS
-from tests.faults.servers import App, app_env
-
-
-@pytest.fixture(scope="package")
-def users_dir(tmp_path_factory) -> Path:
-    """A SQLite database with the demo users, shared by every server of these tests."""
-    data_dir = tmp_path_factory.mktemp("faults-data")
-    env = app_env("http://127.0.0.1:9", data_dir)  # users need no DynamoDB
-    manage(env, "migrate", "--no-input")
-    manage(env, "seed_users")
-    return data_dir
+from tests.faults.servers import TABLE, App, app_env
+from tests.support.components import require_ddb_local
 
 
 @pytest.fixture(scope="package")
 def faulty_ddb(tmp_path_factory):
-    try:
-        find_java(), find_jar()
-    except DynamoDBLocalError as error:
-        require(False, f"DynamoDB Local ({error})")
+    require_ddb_local()
     ddb = FaultyDynamoDB(tmp_path_factory.mktemp("faults-dynamodb"))
     ddb.start()
     yield ddb
@@ -38,9 +25,17 @@ def faulty_ddb(tmp_path_factory):
 
 
 @pytest.fixture(scope="package")
+def users_dir(faulty_ddb, tmp_path_factory) -> Iterator[Path]:
+    """The demo users' SQLite database and our table, made as an operator makes them; shared by every server
+    of these tests."""
+    with booted(TABLE, tmp_dir=tmp_path_factory.mktemp("faults"), endpoint_url=faulty_ddb.endpoint_url,
+                in_process=False) as boot:
+        yield boot.data_dir
+
+
+@pytest.fixture(scope="package")
 def table_client(faulty_ddb, users_dir):
-    """A boto3 client on our DynamoDB Local, after creating the table the way an operator does."""
-    manage(app_env(faulty_ddb.endpoint_url, users_dir), "ddb", "schema-load")
+    """A boto3 client on our DynamoDB Local, whose table users_dir's boot created."""
     return make_client(ClientSettings(region="us-east-1", endpoint_url=faulty_ddb.endpoint_url))
 
 

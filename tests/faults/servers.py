@@ -12,8 +12,8 @@ def app_env(endpoint_url: str, data_dir: Path, limits: dict | None = None) -> di
     """The server's environment: SQLite users in `data_dir`, inline group updates, the given client limits
     (none given: the app's defaults)."""
     env = server_env(endpoint_url, data_dir, TABLE)
-    # Our own SQLite (never CI's Postgres) and the app's default client limits unless given.
-    for name in ("DATABASE_URL", *DEFAULT_LIMITS):
+    # The app's default client limits unless given (server_env keeps the users in our own SQLite).
+    for name in DEFAULT_LIMITS:
         env.pop(name, None)
     env.update({name: str(value) for name, value in (limits or {}).items()})
     return env

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from messaging.store.store import MessageStore
+from messaging.store.table_check import scan_items
 from messaging.stream import lambda_handler, store_from_environment
 
 RECORDED = json.loads((Path(__file__).parent / "events" / "stream_mode_batch.json").read_text())
@@ -54,7 +55,7 @@ def members():
 
 
 def snapshot(client, table_name):
-    return sorted(json.dumps(item, sort_keys=True) for item in client.scan(TableName=table_name)["Items"])
+    return sorted(json.dumps(item, sort_keys=True) for item in scan_items(client, table_name))
 
 
 def assert_groups_show_the_newest_message(client, table_name):

@@ -9,8 +9,9 @@ from contextlib import contextmanager
 import pytest
 from django.test import Client
 
-from tests.pages.conftest import PASSWORD, form_errors, hidden_key, message_texts
-from tests.stored_state import COMBINING, EMOJI, FLAG, nothing_stored
+from tests.support.html import form_errors, hidden_key, message_texts
+from tests.support.stored_state import COMBINING, EMOJI, FLAG, nothing_stored
+from tests.support.users import PASSWORD
 
 MOTO = pytest.mark.parametrize("ddb_backend", ["moto"], indirect=True)
 TOO_LONG = "A message can be at most 1024 characters."

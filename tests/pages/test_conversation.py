@@ -10,7 +10,7 @@ from messaging import services
 from messaging.errors import PAGING_CODES, SEND_CODES
 from messaging.pages.error_text import ERROR_TEXT
 from messaging.recipients import InConversation, ToHandle
-from tests.pages.conftest import form_errors, hidden_key, message_list, message_texts
+from tests.support.html import form_errors, hidden_key, message_list, message_texts
 
 
 def test_shows_the_newest_messages_with_sender_and_time(app_ddb, andrew_client, bayko, conversation_uuid):

@@ -7,7 +7,7 @@ import pytest
 from messaging import services
 from messaging.pages.presenters import time_ago
 from messaging.recipients import InConversation, ToHandle
-from users.models import User
+from tests.support.users import make_user
 
 
 def conversation_names(html: str) -> list[str]:
@@ -43,7 +43,7 @@ def test_no_conversations_yet_points_to_find_people(app_ddb, andrew_client):
 
 def test_older_conversations_page_by_page(app_ddb, andrew_client, andrew):
     for number in range(21):
-        User.objects.create_user(f"friend{number}", f"friend{number}@example.com", "x", display_name=f"Friend {number}")
+        make_user(f"friend{number}", display_name=f"Friend {number}")
         services.send_message(sender=andrew, text=f"Hello friend {number}", to=ToHandle(f"friend{number}"))
 
     first = andrew_client.get("/messages").content.decode()

@@ -2,7 +2,7 @@
 import pytest
 from django.test import Client
 
-from tests.pages.conftest import PASSWORD
+from tests.support.users import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ import re
 import pytest
 
 from messaging import services
-from tests.pages.conftest import form_errors, hidden_key, message_texts
+from tests.support.html import form_errors, hidden_key, message_texts
 
 
 def test_form_is_addressed_to_the_person(app_ddb, andrew_client, bayko):

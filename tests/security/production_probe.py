@@ -8,7 +8,6 @@ import sys
 import django
 
 HOST = "messages.cruddur.example"
-PASSWORD = "a-long-probe-password-1"
 HEADERS = ("Strict-Transport-Security", "X-Content-Type-Options", "Referrer-Policy", "Cross-Origin-Opener-Policy",
            "X-Frame-Options", "Content-Security-Policy")
 PAGES = {"login page": "/login", "API": "/api/health-check", "API docs": "/api/docs/",
@@ -24,10 +23,10 @@ def observe() -> dict:
     from django.core.management import call_command
     from django.test import Client
 
-    from users.models import User
+    from tests.support.users import PASSWORD, make_user
 
     call_command("migrate", verbosity=0, interactive=False)
-    User.objects.create_user("alice", "alice@example.org", PASSWORD, display_name="Alice")
+    make_user("alice")
     browser = Client(enforce_csrf_checks=True, HTTP_HOST=HOST)
 
     plain_http = browser.get("/login")

@@ -4,8 +4,9 @@ special access to messages; only staff reach the admin."""
 import pytest
 from django.test import Client
 
-from tests.api.conftest import PASSWORD, auth
-from tests.security.people import World, make_world
+from tests.support.tokens import auth
+from tests.support.users import PASSWORD
+from tests.support.world import World
 
 ROLES = ("anonymous", "stranger", "member", "staff")
 ROLE_USER = {"stranger": "carol", "member": "alice", "staff": "staff"}
@@ -53,11 +54,6 @@ ADMIN_PAGES = [
     "/admin/users/user/{carol_pk}/delete/",
     "/admin/auth/group/",
 ]
-
-
-@pytest.fixture
-def world(app_ddb, alice, bob, carol):
-    return make_world(alice, bob, carol)
 
 
 def fill(template: str, world: World) -> str:

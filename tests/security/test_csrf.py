@@ -8,8 +8,8 @@ import pytest
 from django.test import Client
 
 from messaging import services
-from tests.api.conftest import PASSWORD
-from tests.security.people import World, make_world
+from tests.support.users import PASSWORD, logged_in
+from tests.support.world import World
 from users.models import User
 
 PROBE = "csrf probe"
@@ -26,9 +26,6 @@ class Form:
     def target(self, world: World) -> str:
         return (self.action or self.page)(world)
 
-
-def logged_in(client: Client) -> bool:
-    return "_auth_user_id" in client.session
 
 
 def admin_user_fields(user: User, **changes) -> dict:
@@ -88,11 +85,6 @@ FORMS = {
         lambda w, c: User.objects.get(pk=w.carol.pk).check_password("another-Passphrase-88"),
     ),
 }
-
-
-@pytest.fixture
-def world(app_ddb, alice, bob, carol):
-    return make_world(alice, bob, carol)
 
 
 def strict_client(world: World, form: Form) -> Client:

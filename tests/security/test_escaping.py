@@ -9,7 +9,8 @@ from django.utils.html import escape
 
 from messaging import services
 from messaging.recipients import ToHandle
-from tests.api.conftest import auth, make_user
+from tests.support.tokens import auth
+from tests.support.users import make_user
 
 NAME = """Eve "<script>alert('name')</script><img src=x onerror=alert(1)>"""
 TEXT = """<script>alert("text")</script><img src=x onerror="alert('text')"> it's "quoted" & </p>"""

@@ -10,7 +10,7 @@ from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.test import Client
 from rest_framework.throttling import SimpleRateThrottle
 
-from tests.api.conftest import PASSWORD, make_user
+from tests.support.users import PASSWORD, logged_in, make_user
 from users.throttling import LoginRateThrottle
 
 pytestmark = pytest.mark.django_db
@@ -77,9 +77,6 @@ def attempt(page: str, username: str, password: str, address: str = ATTACKER, **
     browser = Client(REMOTE_ADDR=address)
     return browser.post(page, {"username": username, "password": password}, **extra), browser
 
-
-def logged_in(browser: Client) -> bool:
-    return "_auth_user_id" in browser.session
 
 
 def assert_throttled(response, browser: Client):

@@ -5,7 +5,7 @@ import re
 import subprocess
 from pathlib import Path
 
-from tests.test_settings import PRODUCTION, read_settings
+from tests.support.settings_process import PRODUCTION, read_settings
 
 PROJECT = Path(__file__).resolve().parents[2]
 SETTINGS = PROJECT / "cruddur" / "settings.py"

@@ -5,8 +5,8 @@ import time
 import jwt
 import pytest
 
-from tests.api.conftest import SigningKey, bearer, unsigned_token
-from tests.api.test_authentication import ATTACKS, PROTECTED, assert_unauthorized
+from tests.support.token_attacks import ATTACKS, PROTECTED, assert_unauthorized, swap_payload
+from tests.support.tokens import SigningKey, bearer, unsigned_token
 from users.authentication import LOCAL_AUDIENCE, LOCAL_ISSUER, _local_signing_key, issue_local_token
 
 
@@ -21,11 +21,6 @@ def local_claims(user, **overrides) -> dict:
 def local_token(user, **overrides) -> str:
     """Signed with the app's real local key: only the named claim is wrong."""
     return jwt.encode(local_claims(user, **overrides), _local_signing_key(), algorithm="HS256")
-
-
-def swap_payload(token: str, other: str) -> str:
-    header, _, signature = token.split(".")
-    return f"{header}.{other.split('.')[1]}.{signature}"
 
 
 def in_ten_minutes() -> int:
@@ -48,6 +43,9 @@ MORE_ATTACKS = {
     "local token issued in the future (iat)": lambda pool, user, other: local_token(user, iat=in_ten_minutes()),
     "local token without expiry": lambda pool, user, other: local_token(user, exp=None),
     "local token for another audience": lambda pool, user, other: local_token(user, aud="another-api"),
+    # Signed with the app's real local key: only the issuer is wrong, so the key alone does not let it in.
+    "local token of a foreign issuer": lambda pool, user, other: local_token(user, iss="https://attacker.example"),
+    "local token without an issuer": lambda pool, user, other: local_token(user, iss=None),
     "local token alg none": lambda pool, user, other: unsigned_token({"alg": "none", "typ": "JWT"}, local_claims(user)),
     "local token with another user's subject pasted in": lambda pool, user, other: swap_payload(
         issue_local_token(user).access_token, local_token(other)

@@ -1,29 +1,16 @@
 """The soak (bench/soak.py), shortened: 32 clients for 10 s lose nothing, duplicate nothing, break no invariant."""
 import json
-import os
-import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-from tests.components import require
+from tests.support.bench_scripts import run_bench_script
 
 pytestmark = pytest.mark.ddb_local
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
-# The soak's own SQLite in its temp dir: never the suite's (or CI's) Postgres database.
-SOAK_ENV = {name: value for name, value in os.environ.items() if name != "DATABASE_URL"}
-
 
 def test_32_clients_for_10_seconds_lose_and_duplicate_nothing(tmp_path):
-    require(shutil.which("java") is not None, "Java (for DynamoDB Local)")
     out = tmp_path / "soak.json"
-    result = subprocess.run(
-        [sys.executable, "bench/soak.py", "--clients", "32", "--duration", "10", "--json", str(out)],
-        cwd=PROJECT_DIR, env=SOAK_ENV, timeout=150, capture_output=True, text=True,
-    )
+    result = run_bench_script("soak.py", "--clients", "32", "--duration", "10", "--json", str(out), timeout=150)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     figures = json.loads(out.read_text())
 

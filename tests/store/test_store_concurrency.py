@@ -5,7 +5,8 @@ import pytest
 
 from messaging.store.models import UserRef
 from messaging.store.store import MessageStore
-from tests.store.conftest import ANDREW, BAYKO
+from messaging.store.table_check import check_table
+from tests.support.store import ANDREW, BAYKO
 
 pytestmark = pytest.mark.ddb_local
 
@@ -31,6 +32,7 @@ def assert_group_invariants(store, group_uuid, members):
         mine = [g for g in store.list_groups(user_uuid=member.uuid, limit=100).items if g.uuid == group_uuid]
         assert len(mine) == 1, f"{member.handle} has {len(mine)} group items"
         assert (mine[0].last_message_at, mine[0].last_message) == (newest.created_at, newest.text)
+    assert check_table(store.client, store.table_name) == []
 
 
 def test_8_threads_x_50_sends_into_one_conversation(local_store):

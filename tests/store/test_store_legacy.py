@@ -1,28 +1,8 @@
 """A table the old backend wrote: random group uuids, two group items, no conversation/pair items."""
-import uuid
 
 from messaging.store import items
-from messaging.store.models import Message
-from messaging.store.store import MessageStore
-from tests.store.conftest import ANDREW, BAYKO, LONDO
-
-
-def write_old_backend_conversation(store: MessageStore, a, b, texts, start="2025-06-01T10:00:00.000000+00:00"):
-    """Exactly what the old Flask backend's create_message_group/create_message wrote."""
-    group = str(uuid.uuid4())
-    times = [start[:17] + f"{n:02d}" + start[19:] for n in range(len(texts))]
-    for text, at, sender in zip(texts, times, [a, b] * len(texts), strict=False):
-        store.client.put_item(TableName=store.table_name,
-                              Item=items.message_item(Message(group, str(uuid.uuid4()), at, text, sender)))
-    for owner, other in ((a, b), (b, a)):
-        store.client.put_item(TableName=store.table_name,
-                              Item=items.group_item(owner.uuid, times[-1], group, other, texts[-1]))
-    return group
-
-
-def old_table(store: MessageStore) -> MessageStore:
-    store.client.delete_item(TableName=store.table_name, Key=items.BACKFILL_MARK_KEY)
-    return MessageStore(store.client, store.table_name, clock=store.clock)
+from messaging.store.table_check import check_table
+from tests.support.store import ANDREW, BAYKO, LONDO, old_table, write_old_backend_conversation
 
 
 def test_old_conversations_are_listed_read_and_continued(store):
@@ -65,5 +45,6 @@ def test_backfill_writes_conversation_and_pair_items_and_drops_duplicates(store)
     assert [g.uuid for g in store.list_groups(user_uuid=ANDREW.uuid, limit=10).items] == [group, other]
     assert store.find_conversation_between(a_uuid=BAYKO.uuid, b_uuid=ANDREW.uuid) == group
     assert store.is_backfilled()
+    assert check_table(store.client, store.table_name) == []
     again = store.backfill()
     assert (again.conversations, again.conversations_created, again.pairs_created) == (2, 0, 0)

@@ -5,7 +5,7 @@ import pytest
 
 from messaging.store import items
 from messaging.store.models import Message
-from tests.store.conftest import ANDREW, BAYKO
+from tests.support.store import ANDREW, BAYKO
 
 
 def write_history(store, count: int, start: datetime) -> str:
@@ -71,7 +71,7 @@ def test_after_pages_always_say_where_to_poll_next(store):
 
 
 def test_groups_newest_first_including_last_years(stepping_store):
-    from tests.store.conftest import LONDO
+    from tests.support.store import LONDO
 
     store = stepping_store
     old = store.send_to_user(sender=ANDREW, recipient=LONDO, text="last year")

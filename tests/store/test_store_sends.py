@@ -7,14 +7,12 @@ from messaging.store import items
 from messaging.store.errors import IdempotencyKeyReused, InvalidCursor
 from messaging.store.models import IdempotencyReceipt, UserRef
 from messaging.store.store import MessageStore
-from tests.store.conftest import ANDREW, BAYKO, LONDO, SteppingClock
+from messaging.store.table_check import scan_items
+from tests.support.store import ANDREW, BAYKO, LONDO, SteppingClock
 
 
 def all_items(store: MessageStore) -> list[dict]:
-    found = []
-    for page in store.client.get_paginator("scan").paginate(TableName=store.table_name, ConsistentRead=True):
-        found.extend(page["Items"])
-    return found
+    return list(scan_items(store.client, store.table_name))
 
 
 def group_items(store, owner_uuid):

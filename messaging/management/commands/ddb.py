@@ -4,6 +4,7 @@ The same environment variables as the app choose the table: AWS_ENDPOINT_URL set
 DynamoDB, unset means real AWS, where `drop` and `seed` want `--yes`.
 """
 import dataclasses
+import itertools
 import json
 import logging
 import time
@@ -17,7 +18,7 @@ from tabulate import tabulate
 from messaging import ddb, services
 from messaging.errors import MessagesUnavailable, ValidationFailed
 from messaging.recipients import InConversation, ToHandle
-from messaging.store import inspect, schema
+from messaging.store import schema, table_check
 from messaging.store.client import make_client
 from messaging.store.errors import StoreError, StoreUnavailable
 from messaging.store.models import Conversation
@@ -61,6 +62,9 @@ class Command(BaseCommand):
             "drop": sub.add_parser("drop", help="Delete the table and everything in it."),
             "list-tables": sub.add_parser("list-tables", help="The tables at this endpoint."),
             "scan": sub.add_parser("scan", help="Every item of the table, raw."),
+            "check": sub.add_parser(
+                "check", help="Check every conversation against the store's invariant; exit 1 on a violation."
+            ),
             "seed": sub.add_parser("seed", help="The demo users and their demo conversation (once)."),
             "get-conversation": sub.add_parser("get-conversation", help="A conversation's members and messages."),
             "list-conversations": sub.add_parser("list-conversations", help="A user's conversations, newest first."),
@@ -138,7 +142,8 @@ class Command(BaseCommand):
                    summary=f"{len(names)} tables at {self._where()}")
 
     def _scan(self, limit, **options):
-        found = list(inspect.scan_items(ddb.get_client(), ddb.table_name(), limit))
+        scanned = table_check.scan_items(ddb.get_client(), ddb.table_name())
+        found = [table_check.plain(item) for item in itertools.islice(scanned, limit)]
         rows = [
             (item.get("pk"), item.get("sk"),
              _clip(", ".join(f"{k}={v}" for k, v in sorted(item.items()) if k not in ("pk", "sk")), 90))
@@ -146,6 +151,17 @@ class Command(BaseCommand):
         ]
         self._emit(found, rows=rows, headers=("pk", "sk", "attributes"),
                    summary=f"{len(found)} items in {ddb.table_name()}")
+
+    def _check(self, **options):
+        contents = table_check.read_table(ddb.get_client(), ddb.table_name())
+        violations = table_check.find_violations(contents)
+        self._emit([dataclasses.asdict(violation) for violation in violations],
+                   rows=[(v.conversation_uuid, v.kind, v.detail) for v in violations],
+                   headers=("conversation", "violation", "detail"),
+                   summary=f"{len(violations)} violations in {len(contents.conversations)} conversations"
+                           f" of {ddb.table_name()}")
+        if violations:
+            raise CommandError(f"check of table {ddb.table_name()} found {len(violations)} violations")
 
     # ---------------------------------------------------------------- conversations
 

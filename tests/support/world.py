@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from messaging import services
 from messaging.recipients import ToHandle
-from tests.api.conftest import make_user
+from tests.support.users import make_user
 from users.models import User
 
 

@@ -2,13 +2,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from tests.support.users import PASSWORD, make_user
 from users.models import User
 
 pytestmark = pytest.mark.django_db
-
-
-def make_user(handle="gakar", email=None, **extra):
-    return User.objects.create_user(handle, email or f"{handle.lower()}@example.com", "pw-123456", **extra)
 
 
 def test_handle_is_unique_case_insensitively():
@@ -45,7 +42,7 @@ def test_blank_cognito_ids_do_not_collide():
 
 
 def test_user_has_a_stable_uuid():
-    user = make_user()
+    user = make_user("gakar")
     assert User.objects.get(uuid=user.uuid) == user
 
 
@@ -53,8 +50,8 @@ def test_login_by_handle_or_email_any_case(client):
     make_user("Gakar", email="Gakar@Example.com")
     from django.contrib.auth import authenticate
 
-    assert authenticate(username="gakar", password="pw-123456").handle == "Gakar"
-    assert authenticate(username="@GAKAR", password="pw-123456").handle == "Gakar"
-    assert authenticate(username="gakar@example.com", password="pw-123456").handle == "Gakar"
+    assert authenticate(username="gakar", password=PASSWORD).handle == "Gakar"
+    assert authenticate(username="@GAKAR", password=PASSWORD).handle == "Gakar"
+    assert authenticate(username="gakar@example.com", password=PASSWORD).handle == "Gakar"
     assert authenticate(username="gakar", password="wrong") is None
-    assert authenticate(username="nobody", password="pw-123456") is None
+    assert authenticate(username="nobody", password=PASSWORD) is None

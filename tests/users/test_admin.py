@@ -1,5 +1,6 @@
 import pytest
 
+from tests.support.users import make_user
 from users.models import User
 
 pytestmark = pytest.mark.django_db
@@ -7,13 +8,13 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def staff_client(client):
-    staff = User.objects.create_user("staffer", "staff@example.com", "pw-123456", is_staff=True, is_superuser=True)
+    staff = make_user("staffer", email="staff@example.com", is_staff=True, is_superuser=True)
     client.force_login(staff)
     return client
 
 
 def test_staff_lists_users_with_the_design_columns(staff_client):
-    User.objects.create_user("londo", "londo@example.com", "pw", display_name="Londo Mollari",
+    make_user("londo", email="londo@example.com", display_name="Londo Mollari",
                              cognito_user_id="sub-londo")
     response = staff_client.get("/admin/users/user/")
     assert response.status_code == 200
@@ -26,8 +27,8 @@ def test_staff_lists_users_with_the_design_columns(staff_client):
 
 
 def test_staff_searches_by_display_name_and_email(staff_client):
-    User.objects.create_user("londo", "londo@example.com", "pw", display_name="Londo Mollari")
-    User.objects.create_user("ice", "ice@example.com", "pw", display_name="Mr Freeze")
+    make_user("londo", email="londo@example.com", display_name="Londo Mollari")
+    make_user("ice", email="ice@example.com", display_name="Mr Freeze")
     by_name = staff_client.get("/admin/users/user/", {"q": "mollari"}).content.decode()
     assert "londo@example.com" in by_name and "ice@example.com" not in by_name
     by_email = staff_client.get("/admin/users/user/", {"q": "ice@example"}).content.decode()
@@ -35,7 +36,7 @@ def test_staff_searches_by_display_name_and_email(staff_client):
 
 
 def test_staff_filters_and_edits_a_user(staff_client):
-    user = User.objects.create_user("ice", "ice@example.com", "pw", display_name="Mr Freeze")
+    user = make_user("ice", email="ice@example.com", display_name="Mr Freeze")
     assert staff_client.get("/admin/users/user/", {"is_staff__exact": "0"}).status_code == 200
     page = staff_client.get(f"/admin/users/user/{user.pk}/change/")
     assert page.status_code == 200
@@ -66,7 +67,7 @@ def test_staff_adds_a_user_and_a_bad_handle_is_refused(staff_client):
 
 
 def test_non_staff_user_is_refused(client):
-    user = User.objects.create_user("plain", "plain@example.com", "pw")
+    user = make_user("plain", email="plain@example.com")
     client.force_login(user)
     response = client.get("/admin/users/user/")
     assert response.status_code == 302

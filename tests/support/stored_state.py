@@ -2,6 +2,7 @@
 table (a consistent Scan) and every user row."""
 from contextlib import contextmanager
 
+from messaging.store.table_check import scan_items
 from users.models import User
 
 # Text that is one character to a reader but several code points.
@@ -11,9 +12,7 @@ FLAG = "\U0001f1e8\U0001f1e6"  # two regional indicators, one flag
 
 
 def table_items(client, table) -> list[dict]:
-    pages = client.get_paginator("scan").paginate(TableName=table, ConsistentRead=True)
-    items = [item for page in pages for item in page["Items"]]
-    return sorted(items, key=lambda item: (item["pk"]["S"], item["sk"]["S"]))
+    return sorted(scan_items(client, table), key=lambda item: (item["pk"]["S"], item["sk"]["S"]))
 
 
 def user_rows() -> list[dict]:

@@ -1,0 +1,55 @@
+"""Store-level test people, a controllable clock, and tables written as the old backend wrote them."""
+import itertools
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from messaging.store import items
+from messaging.store.models import Message, UserRef
+from messaging.store.store import MessageStore
+
+ANDREW = UserRef("11111111-1111-4111-8111-111111111111", "andrewbrown", "Andrew Brown")
+BAYKO = UserRef("22222222-2222-4222-8222-222222222222", "bayko", "Andrew Bayko")
+LONDO = UserRef("33333333-3333-4333-8333-333333333333", "londo", "Londo Mollari")
+
+
+class SteppingClock:
+    """A clock that moves one millisecond per reading, so tests control time exactly."""
+
+    def __init__(self, start=datetime(2026, 11, 24, 12, 0, tzinfo=UTC)):
+        self._ticks = itertools.count()
+        self.start = start
+
+    def __call__(self):
+        return self.start + timedelta(milliseconds=next(self._ticks))
+
+
+def write_old_backend_conversation(store: MessageStore, a, b, texts, start="2025-06-01T10:00:00.000000+00:00"):
+    """Exactly what the old Flask backend's create_message_group/create_message wrote."""
+    group = str(uuid.uuid4())
+    times = [start[:17] + f"{n:02d}" + start[19:] for n in range(len(texts))]
+    for text, at, sender in zip(texts, times, [a, b] * len(texts), strict=False):
+        store.client.put_item(TableName=store.table_name,
+                              Item=items.message_item(Message(group, str(uuid.uuid4()), at, text, sender)))
+    for owner, other in ((a, b), (b, a)):
+        store.client.put_item(TableName=store.table_name,
+                              Item=items.group_item(owner.uuid, times[-1], group, other, texts[-1]))
+    return group
+
+
+def old_table(store: MessageStore) -> MessageStore:
+    """The store on a table without the backfill mark, as the old backend left it."""
+    store.client.delete_item(TableName=store.table_name, Key=items.BACKFILL_MARK_KEY)
+    return MessageStore(store.client, store.table_name, clock=store.clock)
+
+
+class SettableClock:
+    """A clock that stands still until a test moves it."""
+
+    def __init__(self, now=datetime(2026, 11, 24, 12, 0, tzinfo=UTC)):
+        self.now = now
+
+    def __call__(self):
+        return self.now
+
+    def advance(self, delta: timedelta) -> None:
+        self.now += delta
