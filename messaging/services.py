@@ -9,7 +9,7 @@ from messaging import ddb
 from messaging.errors import NotFound, StoreUnavailable, ValidationFailed
 from messaging.store.errors import IdempotencyKeyReused, InvalidCursor, StoreConflict, StoreNotFound
 from messaging.store.models import Conversation, Message, MessageGroup, Page, UserRef
-from messaging.validation import could_be_handle, is_idempotency_key, is_uuid, message_errors, parse_limit
+from messaging.validation import is_idempotency_key, is_uuid, message_errors, parse_limit
 from users.models import User
 
 
@@ -95,9 +95,7 @@ def search_users(query: str, limit: int = 20) -> list[User]:
 
 def _active_user(handle: str) -> User | None:
     """The active user of `handle` in any case; None, without asking the database, for text no handle can be."""
-    if not could_be_handle(handle):
-        return None
-    return User.objects.filter(handle__iexact=handle, is_active=True).first()
+    return User.objects.with_handle(handle).filter(is_active=True).first()
 
 
 def _conversation_of(user: User, message_group_uuid: str) -> Conversation:

@@ -3,8 +3,6 @@ import uuid
 
 import regex
 
-from users.validators import HANDLE_MAX_LENGTH
-
 MAX_MESSAGE_CHARS = 1024
 # An item must stay far below DynamoDB's 400 KB; 1024 ordinary characters need at most 4 KiB.
 MAX_MESSAGE_BYTES = 16 * 1024
@@ -31,12 +29,6 @@ def message_errors(text) -> list[str]:
     if _FORBIDDEN.search(text):
         errors.append("message_invalid_characters")
     return errors
-
-
-def could_be_handle(value: str) -> bool:
-    """Whether a user could have this handle: not longer than the column, nothing a database cannot
-    compare (Postgres refuses NUL, SQLite's LIKE a very long pattern, both a lone surrogate)."""
-    return 0 < len(value) <= HANDLE_MAX_LENGTH and not _FORBIDDEN.search(value)
 
 
 def is_uuid(value) -> bool:

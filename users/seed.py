@@ -37,7 +37,7 @@ def seed_users(password: str | None = None) -> list[User]:
     """Create the demo users that are missing; existing users are left exactly as they are."""
     created = []
     for seed in SEED_USERS:
-        if User.objects.filter(handle__iexact=seed.handle).exists():
+        if User.objects.with_handle(seed.handle).exists():
             continue
         created.append(
             User.objects.create_user(

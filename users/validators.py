@@ -4,7 +4,14 @@ from django.core.exceptions import ValidationError
 HANDLE_MAX_LENGTH = 32
 # What a login may type: a handle or an email, and an email field holds at most 254 characters.
 LOGIN_MAX_LENGTH = 254
+# ASCII only: a case-insensitive match of anything else can fold one handle into another
+# (Postgres' UPPER turns long s U+017F into `S` and dotless i U+0131 into `I`: `\u017fean` would be @sean).
 _HANDLE_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+
+
+def is_handle(value) -> bool:
+    """Whether `value` is a well-formed handle: 1 to HANDLE_MAX_LENGTH ASCII letters, digits and underscores."""
+    return isinstance(value, str) and 0 < len(value) <= HANDLE_MAX_LENGTH and set(value) <= _HANDLE_CHARS
 
 
 def validate_handle(value: str) -> None:
