@@ -5,7 +5,14 @@ import time
 import jwt
 import pytest
 
-from cruddur.authentication import LOCAL_AUDIENCE, LOCAL_ISSUER, _local_signing_key, issue_local_token
+from cruddur.authentication import (
+    LOCAL_AUDIENCE,
+    LOCAL_ISSUER,
+    PASSWORD_BINDING_CLAIM,
+    _local_signing_key,
+    issue_local_token,
+    password_binding,
+)
 from tests.api.conftest import SigningKey, bearer, unsigned_token
 from tests.api.test_authentication import ATTACKS, PROTECTED, assert_unauthorized
 
@@ -13,7 +20,7 @@ from tests.api.test_authentication import ATTACKS, PROTECTED, assert_unauthorize
 def local_claims(user, **overrides) -> dict:
     now = int(time.time())
     claims = {"iss": LOCAL_ISSUER, "aud": LOCAL_AUDIENCE, "sub": str(user.uuid), "iat": now, "exp": now + 600,
-              "token_use": "access"}
+              "token_use": "access", PASSWORD_BINDING_CLAIM: password_binding(user)}
     claims.update(overrides)
     return {name: value for name, value in claims.items() if value is not None}
 
