@@ -93,6 +93,7 @@ def _invalid(reason: str) -> exceptions.AuthenticationFailed:
 def _verify_local(token: str) -> dict:
     return jwt.decode(
         token, _local_signing_key(), algorithms=[LOCAL_ALGORITHM], issuer=LOCAL_ISSUER, audience=LOCAL_AUDIENCE,
+        leeway=settings.JWT_LEEWAY_SECONDS,
         options={"require": ["exp", "iat", "iss", "aud", "sub", PASSWORD_BINDING_CLAIM]},
     )
 
@@ -110,7 +111,7 @@ def _verify_cognito(token: str, header: dict, issuer: str) -> dict:
     except jwt.PyJWKClientError as error:
         raise _invalid(str(error)) from error
     claims = jwt.decode(
-        token, signing_key, algorithms=[COGNITO_ALGORITHM], issuer=issuer,
+        token, signing_key, algorithms=[COGNITO_ALGORITHM], issuer=issuer, leeway=settings.JWT_LEEWAY_SECONDS,
         options={"require": ["exp", "iss", "sub", "token_use"], "verify_aud": False},
     )
     # Access tokens name the app client in `client_id`, id tokens in `aud`.

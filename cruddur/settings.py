@@ -191,6 +191,8 @@ COGNITO_CLIENT_ID = env_str("AWS_COGNITO_USER_POOL_CLIENT_ID")
 COGNITO_REGION = env_str("AWS_COGNITO_REGION", AWS_DEFAULT_REGION)
 COGNITO_JWKS_TIMEOUT = env_float("COGNITO_JWKS_TIMEOUT", 3.0)
 LOCAL_TOKEN_LIFETIME_SECONDS = env_int("LOCAL_TOKEN_LIFETIME_SECONDS", 3600)
+# Clock skew allowed in a token's times (exp, iat, nbf), Cognito's and local ones alike.
+JWT_LEEWAY_SECONDS = env_int("JWT_LEEWAY_SECONDS", 30)
 # How long a token's user stays cached (users.lookup); saving the user drops it sooner.
 AUTH_USER_CACHE_SECONDS = env_int("AUTH_USER_CACHE_SECONDS", 60)
 # Where the pool's signing keys are; unset means Cognito's own JWKS address for the pool.

@@ -17,8 +17,16 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from django.conf import settings
 
-from cruddur.authentication import issue_local_token
+from cruddur.authentication import (
+    LOCAL_AUDIENCE,
+    LOCAL_ISSUER,
+    PASSWORD_BINDING_CLAIM,
+    _local_signing_key,
+    issue_local_token,
+    password_binding,
+)
 from users.models import User
 
 POOL_ID = "us-east-1_TestPool1"
@@ -26,6 +34,11 @@ CLIENT_ID = "test-app-client-id"
 REGION = "us-east-1"
 ISSUER = f"https://cognito-idp.{REGION}.amazonaws.com/{POOL_ID}"
 PASSWORD = "a-long-test-password-1"
+
+
+def past_the_leeway() -> int:
+    """A time that has passed even allowing for clock skew (JWT_LEEWAY_SECONDS): an `exp` that is over."""
+    return int(time.time()) - settings.JWT_LEEWAY_SECONDS - 5
 
 
 def make_user(handle: str, **extra) -> User:
@@ -54,6 +67,19 @@ def bearer(token: str) -> dict:
 def auth(user: User) -> dict:
     """Request headers carrying a local token of `user`, as POST /api/auth/token issues."""
     return bearer(issue_local_token(user).access_token)
+
+
+def local_claims(user, **overrides) -> dict:
+    now = int(time.time())
+    claims = {"iss": LOCAL_ISSUER, "aud": LOCAL_AUDIENCE, "sub": str(user.uuid), "iat": now, "exp": now + 600,
+              "token_use": "access", PASSWORD_BINDING_CLAIM: password_binding(user)}
+    claims.update(overrides)
+    return {name: value for name, value in claims.items() if value is not None}
+
+
+def local_token(user, **overrides) -> str:
+    """Signed with the app's real local key: only the named claim is wrong (None: left out)."""
+    return jwt.encode(local_claims(user, **overrides), _local_signing_key(), algorithm="HS256")
 
 
 @dataclass

@@ -16,6 +16,7 @@ from tests.api.conftest import (
     auth,
     bearer,
     hs256_token,
+    past_the_leeway,
     unsigned_token,
 )
 
@@ -55,7 +56,7 @@ ATTACKS = {
     "bearer without a token": lambda pool, user: "",
     "not a jwt": lambda pool, user: "not-a-jwt",
     "garbage segments": lambda pool, user: "abc.def.ghi",
-    "expired": lambda pool, user: pool.token(user, exp=int(time.time()) - 5),
+    "expired": lambda pool, user: pool.token(user, exp=past_the_leeway()),
     "no expiry": lambda pool, user: pool.token(user, exp=None),
     "signed by another key with the pool's kid": lambda pool, user: pool.token(user, key=SigningKey(kid="key-1")),
     "unknown kid": lambda pool, user: pool.token(user, key=SigningKey(kid="not-in-the-pool")),
@@ -103,7 +104,7 @@ def test_attacks_never_authenticate_the_session_user_either(client, cognito, ali
 
 
 def test_reasons_are_given(client, cognito, alice, bob):
-    assert_unauthorized(client.get(PROTECTED, **bearer(cognito.token(alice, exp=int(time.time()) - 5))), "expired")
+    assert_unauthorized(client.get(PROTECTED, **bearer(cognito.token(alice, exp=past_the_leeway()))), "expired")
     assert_unauthorized(client.get(PROTECTED, **bearer(ATTACKS["alg none"](cognito, alice))), "'none'")
     assert_unauthorized(
         client.get(PROTECTED, **bearer(cognito.token(alice, client_id="another-client"))), "client_id"

@@ -5,29 +5,9 @@ import time
 import jwt
 import pytest
 
-from cruddur.authentication import (
-    LOCAL_AUDIENCE,
-    LOCAL_ISSUER,
-    PASSWORD_BINDING_CLAIM,
-    _local_signing_key,
-    issue_local_token,
-    password_binding,
-)
-from tests.api.conftest import SigningKey, bearer, unsigned_token
+from cruddur.authentication import issue_local_token
+from tests.api.conftest import SigningKey, bearer, local_claims, local_token, past_the_leeway, unsigned_token
 from tests.api.test_authentication import ATTACKS, PROTECTED, assert_unauthorized
-
-
-def local_claims(user, **overrides) -> dict:
-    now = int(time.time())
-    claims = {"iss": LOCAL_ISSUER, "aud": LOCAL_AUDIENCE, "sub": str(user.uuid), "iat": now, "exp": now + 600,
-              "token_use": "access", PASSWORD_BINDING_CLAIM: password_binding(user)}
-    claims.update(overrides)
-    return {name: value for name, value in claims.items() if value is not None}
-
-
-def local_token(user, **overrides) -> str:
-    """Signed with the app's real local key: only the named claim is wrong."""
-    return jwt.encode(local_claims(user, **overrides), _local_signing_key(), algorithm="HS256")
 
 
 def swap_payload(token: str, other: str) -> str:
@@ -50,7 +30,7 @@ MORE_ATTACKS = {
     "pool-signed token claiming the local issuer": lambda pool, user, other: jwt.encode(
         local_claims(user), pool.key.private_key, algorithm="RS256", headers={"kid": pool.key.kid}
     ),
-    "local token expired": lambda pool, user, other: local_token(user, exp=int(time.time()) - 5),
+    "local token expired": lambda pool, user, other: local_token(user, exp=past_the_leeway()),
     "local token not yet valid (nbf)": lambda pool, user, other: local_token(user, nbf=in_ten_minutes()),
     "local token issued in the future (iat)": lambda pool, user, other: local_token(user, iat=in_ten_minutes()),
     "local token without expiry": lambda pool, user, other: local_token(user, exp=None),
