@@ -165,10 +165,12 @@ if env_bool("USE_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
-# Cross-origin REST clients (the React front end).
-FRONTEND_URL = env_str("FRONTEND_URL", "http://localhost:3000")
-BACKEND_URL = env_str("BACKEND_URL", "http://localhost:8000")
-CORS_ALLOWED_ORIGINS = [url.rstrip("/") for url in (FRONTEND_URL, BACKEND_URL)]
+# Cross-origin REST clients (the React front end). The localhost defaults are the embedded default's
+# only: unset in a deployment, an origin is not allowed (a developer's localhost page could otherwise
+# call the production API with a user's token).
+FRONTEND_URL = env_str("FRONTEND_URL", "http://localhost:3000" if EMBEDDED_DEFAULT else None)
+BACKEND_URL = env_str("BACKEND_URL", "http://localhost:8000" if EMBEDDED_DEFAULT else None)
+CORS_ALLOWED_ORIGINS = [url.rstrip("/") for url in (FRONTEND_URL, BACKEND_URL) if url]
 CORS_URLS_REGEX = r"^/api/.*$"
 # The client reads the next page from `Link` and backs off by `Retry-After`.
 CORS_EXPOSE_HEADERS = ["Link", "Retry-After"]

@@ -75,6 +75,38 @@ def test_debug_off_without_a_secret_is_refused():
     assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
 
 
+PREFLIGHT = """
+import django; django.setup()
+from django.test import Client
+for origin in ("http://localhost:3000", "http://localhost:8000", "https://app.cruddur.example"):
+    answer = Client(HTTP_HOST="messages.cruddur.example").options(
+        "/api/messages", secure=True, HTTP_ORIGIN=origin, HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST")
+    print(origin, answer.headers.get("Access-Control-Allow-Origin"))
+"""
+
+
+def allowed_origins(env: dict[str, str]) -> list[str]:
+    """The origins a browser's CORS preflight to the API is allowed from, under `env`."""
+    result = run_python(PREFLIGHT, env)
+    assert result.returncode == 0, result.stderr
+    return [origin for origin, allowed in (line.split() for line in result.stdout.splitlines()) if allowed == origin]
+
+
+def test_a_deployment_without_front_end_urls_allows_no_cross_origin_caller():
+    assert allowed_origins(PRODUCTION) == []
+
+
+def test_a_deployment_allows_the_front_end_it_names_only():
+    assert allowed_origins({**PRODUCTION, "FRONTEND_URL": "https://app.cruddur.example/"}) == [
+        "https://app.cruddur.example"
+    ]
+
+
+def test_the_embedded_default_allows_the_local_front_end():
+    values = read_settings({}, "CORS_ALLOWED_ORIGINS")
+    assert values == {"CORS_ALLOWED_ORIGINS": str(["http://localhost:3000", "http://localhost:8000"])}
+
+
 def test_dot_env_file_is_read(tmp_path):
     # The .env beside manage.py is optional; environment variables win over it.
     code = ("import pathlib, cruddur.settings as s; from dotenv import dotenv_values; "
