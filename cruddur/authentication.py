@@ -123,6 +123,12 @@ def _verify_cognito(token: str, header: dict, issuer: str) -> dict:
     return claims
 
 
+def _same_password(local_claims: dict, user) -> bool:
+    # Bytes: compare_digest refuses str with non-ASCII characters.
+    issued_for = str(local_claims[PASSWORD_BINDING_CLAIM]).encode()
+    return hmac.compare_digest(issued_for, password_binding(user).encode())
+
+
 class BearerTokenAuthentication(BaseAuthentication):
     """`Authorization: Bearer <JWT>`; no header leaves the request to the next authenticator."""
 
@@ -144,7 +150,7 @@ class BearerTokenAuthentication(BaseAuthentication):
             raise exceptions.PermissionDenied("The token is valid but belongs to no registered user.")
         if not user.is_active:
             raise exceptions.PermissionDenied("This account is disabled.")
-        if field == "uuid" and not hmac.compare_digest(str(claims[PASSWORD_BINDING_CLAIM]), password_binding(user)):
+        if field == "uuid" and not _same_password(claims, user):
             raise _invalid("revoked by a password change")
         return user, token
 
