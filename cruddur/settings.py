@@ -1,11 +1,14 @@
 """Settings, all read from environment variables (an optional .env file is loaded first).
 
-With nothing configured the app runs on its embedded defaults: DEBUG on, a development
-secret, a SQLite file under var/, DynamoDB Local started by `manage.py rundev`. Setting
-SECRET_KEY means "this is a real deployment": DEBUG then defaults to off and the secure
-cookie and HTTPS settings apply.
+With nothing configured the app runs on its embedded default: DEBUG on, a development
+secret, a SQLite file under var/, DynamoDB Local started by `manage.py rundev`, loopback hosts.
+Any sign of a deployment (DATABASE_URL, a non-loopback ALLOWED_HOSTS or AWS_ENDPOINT_URL, a
+Cognito pool) makes SECRET_KEY required: the development key is in the repository, so anyone
+could sign sessions and local tokens with it. Setting SECRET_KEY means "this is a real
+deployment": DEBUG then defaults to off and the secure cookie and HTTPS settings apply.
 """
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -18,9 +21,30 @@ load_dotenv(BASE_DIR / ".env", override=False)
 
 DATA_DIR = Path(env_str("CRUDDUR_DATA_DIR", str(BASE_DIR / "var")))
 
+_LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]", "testserver"}
+# An unset AWS_ENDPOINT_URL cannot count: `manage.py rundev` starts DynamoDB Local after the settings load.
+_DYNAMODB_HOST = urlsplit(env_str("AWS_ENDPOINT_URL") or "http://localhost").hostname
+_DEPLOYMENT_SIGNS = [
+    name for name, present in (
+        ("DATABASE_URL", env_str("DATABASE_URL") is not None),
+        ("ALLOWED_HOSTS", not set(env_list("ALLOWED_HOSTS", [])) <= _LOOPBACK_HOSTS),
+        ("AWS_ENDPOINT_URL", _DYNAMODB_HOST not in _LOOPBACK_HOSTS),
+        ("AWS_COGNITO_USER_POOL_ID", env_str("AWS_COGNITO_USER_POOL_ID") is not None),
+    ) if present
+]
+# The configuration `make run` gives; demo accounts and localhost CORS origins are only for it.
+EMBEDDED_DEFAULT = not _DEPLOYMENT_SIGNS
+
 _DEV_SECRET_KEY = "dev-only-insecure-secret-key-for-the-embedded-default-never-use-in-production"
 SECRET_KEY = env_str("SECRET_KEY")
-DEBUG = env_bool("DEBUG", default=SECRET_KEY is None)
+if SECRET_KEY is not None and not SECRET_KEY.strip():
+    SECRET_KEY = None
+if not EMBEDDED_DEFAULT and SECRET_KEY in (None, _DEV_SECRET_KEY):
+    raise ImproperlyConfigured(
+        f"SECRET_KEY must be set to a secret of this deployment ({', '.join(_DEPLOYMENT_SIGNS)} set): the"
+        " development key is public. Make one with: python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    )
+DEBUG = env_bool("DEBUG", default=EMBEDDED_DEFAULT and SECRET_KEY is None)
 if SECRET_KEY is None:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
@@ -141,10 +165,12 @@ if env_bool("USE_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
-# Cross-origin REST clients (the React front end).
-FRONTEND_URL = env_str("FRONTEND_URL", "http://localhost:3000")
-BACKEND_URL = env_str("BACKEND_URL", "http://localhost:8000")
-CORS_ALLOWED_ORIGINS = [url.rstrip("/") for url in (FRONTEND_URL, BACKEND_URL)]
+# Cross-origin REST clients (the React front end). The localhost defaults are the embedded default's
+# only: unset in a deployment, an origin is not allowed (a developer's localhost page could otherwise
+# call the production API with a user's token).
+FRONTEND_URL = env_str("FRONTEND_URL", "http://localhost:3000" if EMBEDDED_DEFAULT else None)
+BACKEND_URL = env_str("BACKEND_URL", "http://localhost:8000" if EMBEDDED_DEFAULT else None)
+CORS_ALLOWED_ORIGINS = [url.rstrip("/") for url in (FRONTEND_URL, BACKEND_URL) if url]
 CORS_URLS_REGEX = r"^/api/.*$"
 # The client reads the next page from `Link` and backs off by `Retry-After`.
 CORS_EXPOSE_HEADERS = ["Link", "Retry-After"]
@@ -167,6 +193,8 @@ COGNITO_CLIENT_ID = env_str("AWS_COGNITO_USER_POOL_CLIENT_ID")
 COGNITO_REGION = env_str("AWS_COGNITO_REGION", AWS_DEFAULT_REGION)
 COGNITO_JWKS_TIMEOUT = env_float("COGNITO_JWKS_TIMEOUT", 3.0)
 LOCAL_TOKEN_LIFETIME_SECONDS = env_int("LOCAL_TOKEN_LIFETIME_SECONDS", 3600)
+# Clock skew allowed in a token's times (exp, iat, nbf), Cognito's and local ones alike.
+JWT_LEEWAY_SECONDS = env_int("JWT_LEEWAY_SECONDS", 30)
 # How long a token's user stays cached (users.lookup); saving the user drops it sooner.
 AUTH_USER_CACHE_SECONDS = env_int("AUTH_USER_CACHE_SECONDS", 60)
 # Where the pool's signing keys are; unset means Cognito's own JWKS address for the pool.

@@ -15,6 +15,8 @@ os.environ.pop("AWS_ENDPOINT_URL", None)
 os.environ.pop("AWS_PROFILE", None)
 
 from django.core.cache import cache  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 from moto import mock_aws  # noqa: E402
 
 from messaging import ddb  # noqa: E402
@@ -37,6 +39,18 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+class CapturedQueries(CaptureQueriesContext):
+    def non_ascii(self) -> list[str]:
+        """The statements that carried non-ASCII text (Postgres' UPPER/LOWER would case-fold it)."""
+        return [query["sql"] for query in self.captured_queries if not query["sql"].isascii()]
+
+
+@pytest.fixture
+def db_queries():
+    """`with db_queries() as queries:` records the SQL sent to the default database."""
+    return lambda: CapturedQueries(connection)
 
 
 @pytest.fixture(scope="session")

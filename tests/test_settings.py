@@ -1,5 +1,4 @@
 """Settings come from the environment; each case imports the settings in a fresh interpreter."""
-import os
 import shutil
 import subprocess
 import sys
@@ -8,7 +7,7 @@ import pytest
 from django.db import connection
 
 from tests.support.components import IN_CI
-from tests.support.settings_process import PRODUCTION, PROJECT, read_settings, run_python
+from tests.support.settings_process import PRODUCTION, PROJECT, read_settings, run_python, suite_free_env
 
 
 def test_unset_database_url_gives_sqlite_in_the_data_dir():
@@ -18,7 +17,8 @@ def test_unset_database_url_gives_sqlite_in_the_data_dir():
 
 
 def test_postgres_url_gives_postgres():
-    values = read_settings({"DATABASE_URL": "postgres://u:p@db.example:5433/msgs"}, "DATABASES")
+    values = read_settings({"DATABASE_URL": "postgres://u:p@db.example:5433/msgs",
+                            "SECRET_KEY": PRODUCTION["SECRET_KEY"]}, "DATABASES")
     assert "django.db.backends.postgresql" in values["DATABASES"]
     assert "'HOST': 'db.example'" in values["DATABASES"] and "'PORT': 5433" in values["DATABASES"]
 
@@ -40,6 +40,38 @@ def test_debug_off_without_a_secret_is_refused():
     assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
 
 
+PREFLIGHT = """
+import django; django.setup()
+from django.test import Client
+for origin in ("http://localhost:3000", "http://localhost:8000", "https://app.cruddur.example"):
+    answer = Client(HTTP_HOST="messages.cruddur.example").options(
+        "/api/messages", secure=True, HTTP_ORIGIN=origin, HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST")
+    print(origin, answer.headers.get("Access-Control-Allow-Origin"))
+"""
+
+
+def allowed_origins(env: dict[str, str]) -> list[str]:
+    """The origins a browser's CORS preflight to the API is allowed from, under `env`."""
+    result = run_python(PREFLIGHT, env)
+    assert result.returncode == 0, result.stderr
+    return [origin for origin, allowed in (line.split() for line in result.stdout.splitlines()) if allowed == origin]
+
+
+def test_a_deployment_without_front_end_urls_allows_no_cross_origin_caller():
+    assert allowed_origins(PRODUCTION) == []
+
+
+def test_a_deployment_allows_the_front_end_it_names_only():
+    assert allowed_origins({**PRODUCTION, "FRONTEND_URL": "https://app.cruddur.example/"}) == [
+        "https://app.cruddur.example"
+    ]
+
+
+def test_the_embedded_default_allows_the_local_front_end():
+    values = read_settings({}, "CORS_ALLOWED_ORIGINS")
+    assert values == {"CORS_ALLOWED_ORIGINS": str(["http://localhost:3000", "http://localhost:8000"])}
+
+
 def test_dot_env_file_is_read_and_environment_variables_win_over_it(tmp_path):
     # The settings as shipped, beside a .env of our own (the project's own .env is the developer's).
     package = tmp_path / "cruddur"
@@ -56,7 +88,7 @@ def test_dot_env_file_is_read_and_environment_variables_win_over_it(tmp_path):
 def test_check_deploy_passes_with_a_production_configuration():
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=PROJECT, env={**os.environ, **PRODUCTION, "DJANGO_SETTINGS_MODULE": "cruddur.settings"},
+        cwd=PROJECT, env=suite_free_env(PRODUCTION),
         capture_output=True, text=True, timeout=60,
     )
     assert result.returncode == 0, result.stdout + result.stderr

@@ -3,9 +3,11 @@
 Cognito access and id tokens (RS256, keys from the pool's JWKS) are the production identity.
 Local tokens (HS256 with a key derived from SECRET_KEY, their own issuer) serve development and
 REST clients without Cognito; `POST /api/auth/token` issues them. A token's unverified issuer
-only picks the verifier; the verifier then checks the signature and every claim.
+only picks the verifier; the verifier then checks the signature and every claim. A local token
+is bound to the password it was issued for, so changing the password revokes it.
 """
 import functools
+import hmac
 import logging
 import time
 import uuid
@@ -28,6 +30,7 @@ logger = logging.getLogger(__name__)
 LOCAL_ISSUER = "urn:cruddur:local-token"
 LOCAL_AUDIENCE = "cruddur-api"
 LOCAL_ALGORITHM = "HS256"
+PASSWORD_BINDING_CLAIM = "pwb"
 COGNITO_ALGORITHM = "RS256"
 JWKS_CACHE_SECONDS = 3600  # keys rotate rarely; an unknown `kid` refetches sooner
 _COGNITO_SETTINGS = {"COGNITO_USER_POOL_ID", "COGNITO_REGION", "COGNITO_JWKS_URL", "COGNITO_JWKS_TIMEOUT"}
@@ -45,6 +48,11 @@ def _local_signing_key() -> bytes:
     return salted_hmac("cruddur.authentication.local-token", "signing-key", algorithm="sha256").digest()
 
 
+def password_binding(user) -> str:
+    """Changes whenever the user's password (hash) does, as Django's session auth hash; never the hash itself."""
+    return salted_hmac("cruddur.authentication.local-token.password", user.password, algorithm="sha256").hexdigest()
+
+
 def issue_local_token(user) -> IssuedToken:
     now = int(time.time())
     lifetime = settings.LOCAL_TOKEN_LIFETIME_SECONDS
@@ -55,6 +63,7 @@ def issue_local_token(user) -> IssuedToken:
         "iat": now,
         "exp": now + lifetime,
         "token_use": "access",
+        PASSWORD_BINDING_CLAIM: password_binding(user),
     }
     return IssuedToken(jwt.encode(claims, _local_signing_key(), algorithm=LOCAL_ALGORITHM), lifetime)
 
@@ -85,7 +94,8 @@ def _invalid(reason: str) -> exceptions.AuthenticationFailed:
 def _verify_local(token: str) -> dict:
     return jwt.decode(
         token, _local_signing_key(), algorithms=[LOCAL_ALGORITHM], issuer=LOCAL_ISSUER, audience=LOCAL_AUDIENCE,
-        options={"require": ["exp", "iat", "iss", "aud", "sub"]},
+        leeway=settings.JWT_LEEWAY_SECONDS,
+        options={"require": ["exp", "iat", "iss", "aud", "sub", PASSWORD_BINDING_CLAIM]},
     )
 
 
@@ -103,7 +113,7 @@ def _verify_cognito(token: str, header: dict, issuer: str) -> dict:
     except jwt.PyJWKClientError as error:
         raise _invalid(str(error)) from error
     claims = jwt.decode(
-        token, signing_key, algorithms=[COGNITO_ALGORITHM], issuer=issuer,
+        token, signing_key, algorithms=[COGNITO_ALGORITHM], issuer=issuer, leeway=settings.JWT_LEEWAY_SECONDS,
         options={"require": ["exp", "iss", "sub", "token_use"], "verify_aud": False},
     )
     # Access tokens name the app client in `client_id`, id tokens in `aud`.
@@ -113,6 +123,12 @@ def _verify_cognito(token: str, header: dict, issuer: str) -> dict:
     if not settings.COGNITO_CLIENT_ID or claims.get(client_claim) != settings.COGNITO_CLIENT_ID:
         raise _invalid(f"{client_claim} is not this app's client")
     return claims
+
+
+def _same_password(local_claims: dict, user) -> bool:
+    # Bytes: compare_digest refuses str with non-ASCII characters.
+    issued_for = str(local_claims[PASSWORD_BINDING_CLAIM]).encode()
+    return hmac.compare_digest(issued_for, password_binding(user).encode())
 
 
 class BearerTokenAuthentication(BaseAuthentication):
@@ -130,23 +146,29 @@ class BearerTokenAuthentication(BaseAuthentication):
             token = parts[1].decode("ascii")
         except UnicodeDecodeError:
             raise _invalid("not a JWT") from None
-        user = user_by_identity(*self._verified_identity(token))
+        field, value, claims = self._verified_identity(token)
+        user = user_by_identity(field, value)
         if user is None:
             raise exceptions.PermissionDenied("The token is valid but belongs to no registered user.")
         if not user.is_active:
             raise exceptions.PermissionDenied("This account is disabled.")
+        if field == "uuid" and not _same_password(claims, user):
+            raise _invalid("revoked by a password change")
         return user, token
 
-    def _verified_identity(self, token: str) -> tuple[str, object]:
-        """The (field, value) naming the token's user, once the issuer's verifier accepted the token."""
+    def _verified_identity(self, token: str) -> tuple[str, object, dict]:
+        """The (field, value) naming the token's user and the token's claims, once the issuer's verifier
+        accepted the token."""
         try:
             unverified = jwt.decode_complete(token, options={"verify_signature": False})
             issuer = unverified["payload"].get("iss")
             if issuer == LOCAL_ISSUER:
-                return "uuid", uuid.UUID(_verify_local(token)["sub"])
+                claims = _verify_local(token)
+                return "uuid", uuid.UUID(claims["sub"]), claims
             cognito = cognito_issuer()
             if cognito is not None and issuer == cognito:
-                return "cognito_user_id", _verify_cognito(token, unverified["header"], cognito)["sub"]
+                claims = _verify_cognito(token, unverified["header"], cognito)
+                return "cognito_user_id", claims["sub"], claims
         except jwt.ExpiredSignatureError:
             raise _invalid("expired") from None
         except (jwt.InvalidTokenError, ValueError) as error:

@@ -10,9 +10,12 @@ class HandleOrEmailBackend(ModelBackend):
             return None
         User = get_user_model()
         identifier = username.strip().lstrip("@")  # "@gakar" is how handles are shown
-        field = "email__iexact" if "@" in identifier else "handle__iexact"
+        if "@" in identifier:
+            users = User.objects.filter(email__iexact=identifier)
+        else:
+            users = User.objects.with_handle(identifier)
         try:
-            user = User.objects.get(**{field: identifier})
+            user = users.get()
         except User.DoesNotExist:
             # Spend the same time as a real check, so timing does not reveal which users exist.
             User().set_password(password)

@@ -1,9 +1,10 @@
 """The user a verified token names, cached briefly: every API request needs it, and a database
 query cost more than the rest of authentication. Saving or deleting a user drops its entries at
-once (in every process, once the cache is shared); the lifetime bounds anything missed."""
+once, under the identity values it had before the save as well as after (in every process, once
+the cache is shared); the lifetime bounds anything missed."""
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from users.models import User
@@ -26,7 +27,20 @@ def user_by_identity(field: str, value) -> User | None:
     return user
 
 
+@receiver(pre_save, sender=User)
+def _note_stored_identity(sender, instance: User, update_fields=None, **kwargs):
+    """The identity values the row holds before this save: a cleared or changed Cognito id must stop
+    resolving at once, so the entries under the old values go too."""
+    stored = {}
+    if instance.pk is not None and (update_fields is None or set(IDENTITY_FIELDS) & set(update_fields)):
+        stored = User.objects.filter(pk=instance.pk).values(*IDENTITY_FIELDS).first() or {}
+    instance._identity_before_save = stored
+
+
 @receiver(post_save, sender=User)
 @receiver(post_delete, sender=User)
 def _forget_saved_user(sender, instance: User, **kwargs):
-    cache.delete_many([_key(field, getattr(instance, field)) for field in IDENTITY_FIELDS if getattr(instance, field)])
+    current = {field: getattr(instance, field) for field in IDENTITY_FIELDS}
+    stored = getattr(instance, "_identity_before_save", {})
+    cache.delete_many(list({_key(field, value) for values in (current, stored) for field, value in values.items()
+                            if value}))

@@ -4,18 +4,27 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.db.models.functions import Lower
 
-from users.validators import HANDLE_MAX_LENGTH, validate_handle
+from users.validators import HANDLE_MAX_LENGTH, is_handle, validate_handle
 
 
-class UserManager(BaseUserManager):
+class UserQuerySet(models.QuerySet):
+    def with_handle(self, handle: str) -> "UserQuerySet":
+        """The user of `handle` in any case (`Gakar` and `gakar` are one user). Text that is not a handle
+        matches nobody and never reaches the database, whose case-insensitive match could fold it into
+        another user's handle (on Postgres, `sean` with a long s U+017F matches `sean`)."""
+        if not is_handle(handle):
+            return self.none()
+        return self.filter(handle__iexact=handle)
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
     use_in_migrations = True
 
     def get_by_natural_key(self, handle):
-        # Handles are case-insensitive: `Gakar` and `gakar` are one user.
-        return self.get(handle__iexact=handle)
+        return self.with_handle(handle).get()
 
     def get_by_handle(self, handle: str) -> "User":
-        return self.get(handle__iexact=handle)
+        return self.with_handle(handle).get()
 
     def create_user(self, handle, email, password=None, **extra):
         if not email:

@@ -3,16 +3,13 @@ from django.db.models import Q
 
 from cruddur.api.errors import NotFound
 from users.models import User
-from users.validators import could_be_handle
 
 SEARCH_LIMIT = 20
 
 
 def active_user_by_handle(*, handle: str) -> User | None:
     """The active user of `handle` in any case; None, without asking the database, for text no handle can be."""
-    if not could_be_handle(handle):
-        return None
-    return User.objects.filter(handle__iexact=handle, is_active=True).first()
+    return User.objects.with_handle(handle).filter(is_active=True).first()
 
 
 def user_short(*, handle: str) -> User:

@@ -1,7 +1,9 @@
 """Cognito post-confirmation trigger: the Lambda that gives a newly confirmed user a row.
 
-Deployed with the Django project and its settings (DATABASE_URL); Cognito retries a failed or
-slow invocation, so a second call for the same `sub` finds the first row and changes nothing.
+Deployed with the Django project and its settings (DATABASE_URL, SECRET_KEY); Cognito retries a failed
+or slow invocation, so a second call for the same `sub` finds the first row and changes nothing. A sign-up
+whose handle is taken by a row it cannot prove to own (users.cognito) raises: the confirmation call gets
+the error and no row changes.
 """
 import logging
 import os

@@ -5,15 +5,16 @@ from django.core.exceptions import ValidationError
 HANDLE_MAX_LENGTH = 32
 # What a login may type: a handle or an email, and an email field holds at most 254 characters.
 LOGIN_MAX_LENGTH = 254
+# ASCII only: a case-insensitive match of anything else can fold one handle into another
+# (Postgres' UPPER turns long s U+017F into `S` and dotless i U+0131 into `I`: `\u017fean` would be @sean).
 _HANDLE_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 # Control characters (but tab, newline, carriage return) and lone surrogates cannot be stored as text.
 UNSTORABLE_CHARACTERS = regex.compile(r"[\p{Cc}--[\t\n\r]]|\p{Cs}", regex.V1)
 
 
-def could_be_handle(value: str) -> bool:
-    """Whether a user could have this handle: not longer than the column, nothing a database cannot
-    compare (Postgres refuses NUL, SQLite's LIKE a very long pattern, both a lone surrogate)."""
-    return 0 < len(value) <= HANDLE_MAX_LENGTH and not UNSTORABLE_CHARACTERS.search(value)
+def is_handle(value) -> bool:
+    """Whether `value` is a well-formed handle: 1 to HANDLE_MAX_LENGTH ASCII letters, digits and underscores."""
+    return isinstance(value, str) and 0 < len(value) <= HANDLE_MAX_LENGTH and set(value) <= _HANDLE_CHARS
 
 
 def validate_handle(value: str) -> None:

@@ -1,13 +1,12 @@
 """Bearer tokens on the API: Cognito tokens checked against a key set served on 127.0.0.1,
 the app's own local tokens, and session login with CSRF."""
-import time
 import uuid
 
 import pytest
 from django.test import Client
 
 from tests.support.token_attacks import ATTACKS, PROTECTED, assert_unauthorized
-from tests.support.tokens import ISSUER, SigningKey, auth, bearer
+from tests.support.tokens import ISSUER, SigningKey, auth, bearer, past_the_leeway
 from users.authentication import cognito_jwks_client
 
 
@@ -44,7 +43,7 @@ def test_attacks_never_authenticate_the_session_user_either(client, cognito, ali
 
 
 def test_reasons_are_given(client, cognito, alice, bob):
-    assert_unauthorized(client.get(PROTECTED, **bearer(cognito.token(alice, exp=int(time.time()) - 5))), "expired")
+    assert_unauthorized(client.get(PROTECTED, **bearer(cognito.token(alice, exp=past_the_leeway()))), "expired")
     assert_unauthorized(client.get(PROTECTED, **bearer(ATTACKS["alg none"](cognito, alice))), "'none'")
     assert_unauthorized(
         client.get(PROTECTED, **bearer(cognito.token(alice, client_id="another-client"))), "client_id"

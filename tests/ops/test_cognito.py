@@ -23,13 +23,14 @@ def pool(settings):
         settings.COGNITO_USER_POOL_ID = pool_id
         settings.COGNITO_REGION = "us-east-1"
 
-        def add(username, preferred_username):
+        def add(username, preferred_username, email=None, email_verified=True):
             client.admin_create_user(
                 UserPoolId=pool_id,
                 Username=username,
                 UserAttributes=[
                     {"Name": "preferred_username", "Value": preferred_username},
-                    {"Name": "email", "Value": f"{username}@cruddur.example"},
+                    {"Name": "email", "Value": email or f"{username}@cruddur.example"},
+                    {"Name": "email_verified", "Value": "true" if email_verified else "false"},
                     {"Name": "name", "Value": username.title()},
                 ],
             )
@@ -68,6 +69,7 @@ def test_list_users_json_has_the_attributes(pool):
 
 def test_sync_sets_ids_by_handle_case_insensitively_and_reports_each_outcome(pool):
     seed_users()
+    # The pool's andrew has the handle but not the row's email: no proof he owns the row.
     andrew_sub = pool("andrew", "AndrewBrown")
     bayko_sub = pool("bayko", "bayko")
     User.objects.filter(handle="bayko").update(cognito_user_id=bayko_sub)
@@ -75,23 +77,55 @@ def test_sync_sets_ids_by_handle_case_insensitively_and_reports_each_outcome(poo
     # Past the first page, so a match there proves the sync reads every page too.
     for n in range(EXTRA_POOL_USERS):
         pool(f"filler{n:03d}", f"filler{n:03d}")
-    gakar_sub = pool("zz-gakar", "gakar")
+    gakar_sub = pool("zz-gakar", "gakar", email="gakar@cruddur.example")
 
     out = run("sync-user-ids")
 
-    assert User.objects.get(handle="andrewbrown").cognito_user_id == andrew_sub
+    assert User.objects.get(handle="andrewbrown").cognito_user_id is None
     assert User.objects.get(handle="Gakar").cognito_user_id == gakar_sub
     assert User.objects.get(handle="bayko").cognito_user_id == bayko_sub
     assert User.objects.get(handle="sean").cognito_user_id is None
-    assert f"changed    @andrewbrown  - -> {andrew_sub}" in out
+    assert f"changed    @Gakar        - -> {gakar_sub}" in out
+    assert ("conflict   @AndrewBrown  not linked: @andrewbrown's email is not the pool's verified"
+            " andrew@cruddur.example") in out
     assert "unchanged  @bayko" in out
     assert "no match   nobody_here" in out
-    assert f"2 changed, 1 unchanged, {EXTRA_POOL_USERS + 1} no match, 0 conflicts" in out
+    assert f"1 changed, 1 unchanged, {EXTRA_POOL_USERS + 1} no match, 1 conflicts" in out
 
     again = json.loads(run("--json", "sync-user-ids"))
 
     assert again["changed"] == []
-    assert sorted(again["unchanged"]) == ["Gakar", "andrewbrown", "bayko"]
+    assert sorted(again["unchanged"]) == ["Gakar", "bayko"]
+    assert again["conflicts"] == [{"preferred_username": "AndrewBrown", "sub": andrew_sub, "handle": "andrewbrown",
+                                   "reason": "email_not_proven"}]
+
+
+def test_sync_links_a_row_only_when_the_pool_verified_its_email(pool):
+    seed_users()
+    pool("sean-cognito", "sean", email="sean@cruddur.example", email_verified=False)
+    verified_sub = pool("londo-cognito", "LONDO", email="Londo@Cruddur.example")
+
+    out = run("sync-user-ids")
+
+    assert User.objects.get(handle="sean").cognito_user_id is None
+    assert User.objects.get(handle="londo").cognito_user_id == verified_sub
+    assert "not linked: @sean's email is not the pool's verified sean@cruddur.example" in out
+    assert "1 changed, 0 unchanged, 0 no match, 1 conflicts" in out
+
+
+def test_sync_never_lets_unicode_case_folding_turn_one_handle_into_another(pool, db_queries):
+    # On Postgres `handle__iexact` compares UPPER() of both sides, and UPPER folds long s (U+017F) to S
+    # and dotless i (U+0131) to I: `\u017fean` would be @sean. No such text may reach the database.
+    seed_users()
+    pool("impostor1", "\u017fean", email="sean@cruddur.example")
+    pool("impostor2", "\u0131ce", email="ice@cruddur.example")
+
+    with db_queries() as queries:
+        out = run("sync-user-ids")
+
+    assert User.objects.filter(cognito_user_id__isnull=False).count() == 0
+    assert "0 changed, 0 unchanged, 2 no match, 0 conflicts" in out
+    assert queries.non_ascii() == []
 
 
 def test_sync_never_moves_an_id_that_another_user_holds(pool):

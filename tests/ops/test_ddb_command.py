@@ -3,6 +3,7 @@ import json
 import re
 
 import pytest
+from django.contrib.auth import authenticate
 from django.core.management import CommandError
 
 from messaging import services
@@ -11,7 +12,7 @@ from messaging.recipients import InConversation, ToHandle
 from messaging.store import schema
 from messaging.store.store import MessageStore
 from users.models import User
-from users.seed import seed_users
+from users.seed import DEFAULT_SEED_PASSWORD, seed_users
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +76,21 @@ def test_scan_prints_the_raw_items(app_ddb, ddb_command, demo_users):
     assert len(json.loads(ddb_command("scan", "--limit", "2", "--json"))) == 2
 
 
-def test_seed_writes_the_demo_conversation_once(app_ddb, ddb_command):
+@pytest.mark.parametrize("ddb_backend", ["moto"], indirect=True)
+def test_outside_the_embedded_default_seed_refuses_the_published_password(app_ddb, ddb_command, settings):
+    settings.EMBEDDED_DEFAULT = False  # e.g. DATABASE_URL set: a deployment
+
+    with pytest.raises(CommandError, match="published password outside the embedded default"):
+        ddb_command("seed", "--yes")
+
+    assert not User.objects.exists()
+    assert json.loads(ddb_command("scan", "--json")) == [{"pk": "META#backfill", "sk": "META"}]
+    ddb_command("seed", "--yes", "--allow-demo-password")
+    assert authenticate(username="andrewbrown", password=DEFAULT_SEED_PASSWORD) is not None
+
+
+def test_seed_writes_the_demo_conversation_once(app_ddb, ddb_command, settings):
+    settings.EMBEDDED_DEFAULT = True
     first = ddb_command("seed", "--yes")
     second = ddb_command("seed", "--yes")
 

@@ -6,21 +6,8 @@ import jwt
 import pytest
 
 from tests.support.token_attacks import ATTACKS, PROTECTED, assert_unauthorized, swap_payload
-from tests.support.tokens import SigningKey, bearer, unsigned_token
-from users.authentication import LOCAL_AUDIENCE, LOCAL_ISSUER, _local_signing_key, issue_local_token
-
-
-def local_claims(user, **overrides) -> dict:
-    now = int(time.time())
-    claims = {"iss": LOCAL_ISSUER, "aud": LOCAL_AUDIENCE, "sub": str(user.uuid), "iat": now, "exp": now + 600,
-              "token_use": "access"}
-    claims.update(overrides)
-    return {name: value for name, value in claims.items() if value is not None}
-
-
-def local_token(user, **overrides) -> str:
-    """Signed with the app's real local key: only the named claim is wrong."""
-    return jwt.encode(local_claims(user, **overrides), _local_signing_key(), algorithm="HS256")
+from tests.support.tokens import SigningKey, bearer, local_claims, local_token, past_the_leeway, unsigned_token
+from users.authentication import issue_local_token
 
 
 def in_ten_minutes() -> int:
@@ -38,7 +25,7 @@ MORE_ATTACKS = {
     "pool-signed token claiming the local issuer": lambda pool, user, other: jwt.encode(
         local_claims(user), pool.key.private_key, algorithm="RS256", headers={"kid": pool.key.kid}
     ),
-    "local token expired": lambda pool, user, other: local_token(user, exp=int(time.time()) - 5),
+    "local token expired": lambda pool, user, other: local_token(user, exp=past_the_leeway()),
     "local token not yet valid (nbf)": lambda pool, user, other: local_token(user, nbf=in_ten_minutes()),
     "local token issued in the future (iat)": lambda pool, user, other: local_token(user, iat=in_ten_minutes()),
     "local token without expiry": lambda pool, user, other: local_token(user, exp=None),

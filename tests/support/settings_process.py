@@ -13,12 +13,22 @@ PRODUCTION = {
 }
 
 
-def run_python(code: str, env: dict[str, str], cwd: Path = PROJECT) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in
-             ("DATABASE_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE", "DDB_MESSAGE_TABLE")}
+# The suite's own configuration (tests/settings.py, CI's DATABASE_URL) and the signs of a deployment.
+SUITE_SETTINGS = ("DATABASE_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE", "FRONTEND_URL",
+                  "BACKEND_URL", "AWS_ENDPOINT_URL", "AWS_COGNITO_USER_POOL_ID", "DDB_MESSAGE_TABLE")
+
+
+def suite_free_env(env: dict[str, str]) -> dict[str, str]:
+    """This process's environment without the suite's settings, plus `env`: the project's settings as an
+    operator who sets exactly `env` gets them."""
+    clean = {k: v for k, v in os.environ.items() if k not in SUITE_SETTINGS}
     clean.update({"DJANGO_SETTINGS_MODULE": "cruddur.settings", "CRUDDUR_DATA_DIR": "/tmp/cruddur-settings-test"})
     clean.update(env)
-    return subprocess.run([sys.executable, "-c", code], cwd=cwd, env=clean,
+    return clean
+
+
+def run_python(code: str, env: dict[str, str], cwd: Path = PROJECT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", code], cwd=cwd, env=suite_free_env(env),
                           capture_output=True, text=True, timeout=60)
 
 

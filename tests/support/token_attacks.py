@@ -4,7 +4,7 @@ import uuid
 
 import jwt
 
-from tests.support.tokens import CLIENT_ID, REGION, SigningKey, hs256_token, unsigned_token
+from tests.support.tokens import CLIENT_ID, REGION, SigningKey, hs256_token, past_the_leeway, unsigned_token
 from users.authentication import LOCAL_AUDIENCE, LOCAL_ISSUER
 
 # An endpoint that needs a user and touches nothing but the user table.
@@ -23,7 +23,7 @@ ATTACKS = {
     "bearer without a token": lambda pool, user: "",
     "not a jwt": lambda pool, user: "not-a-jwt",
     "garbage segments": lambda pool, user: "abc.def.ghi",
-    "expired": lambda pool, user: pool.token(user, exp=int(time.time()) - 5),
+    "expired": lambda pool, user: pool.token(user, exp=past_the_leeway()),
     "no expiry": lambda pool, user: pool.token(user, exp=None),
     "signed by another key with the pool's kid": lambda pool, user: pool.token(user, key=SigningKey(kid="key-1")),
     "unknown kid": lambda pool, user: pool.token(user, key=SigningKey(kid="not-in-the-pool")),

@@ -15,14 +15,40 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from django.conf import settings
 
-from users.authentication import issue_local_token
+from users.authentication import (
+    LOCAL_AUDIENCE,
+    LOCAL_ISSUER,
+    PASSWORD_BINDING_CLAIM,
+    _local_signing_key,
+    issue_local_token,
+    password_binding,
+)
 from users.models import User
 
 POOL_ID = "us-east-1_TestPool1"
 CLIENT_ID = "test-app-client-id"
 REGION = "us-east-1"
 ISSUER = f"https://cognito-idp.{REGION}.amazonaws.com/{POOL_ID}"
+
+
+def past_the_leeway() -> int:
+    """A time that has passed even allowing for clock skew (JWT_LEEWAY_SECONDS): an `exp` that is over."""
+    return int(time.time()) - settings.JWT_LEEWAY_SECONDS - 5
+
+
+def local_claims(user, **overrides) -> dict:
+    now = int(time.time())
+    claims = {"iss": LOCAL_ISSUER, "aud": LOCAL_AUDIENCE, "sub": str(user.uuid), "iat": now, "exp": now + 600,
+              "token_use": "access", PASSWORD_BINDING_CLAIM: password_binding(user)}
+    claims.update(overrides)
+    return {name: value for name, value in claims.items() if value is not None}
+
+
+def local_token(user, **overrides) -> str:
+    """Signed with the app's real local key: only the named claim is wrong (None: left out)."""
+    return jwt.encode(local_claims(user, **overrides), _local_signing_key(), algorithm="HS256")
 
 
 def bearer(token: str) -> dict:

@@ -25,7 +25,7 @@ from messaging.store.models import Conversation
 from messaging.store.stream_reader import StreamPosition, StreamReader
 from messaging.stream import lambda_handler
 from users.models import User
-from users.seed import seed_users
+from users.seed import ALLOW_DEMO_PASSWORD_FLAG, PublishedPasswordRefused, refuse_published_password, seed_users
 
 logger = logging.getLogger(__name__)
 
@@ -79,6 +79,10 @@ class Command(BaseCommand):
             command.add_argument("--json", action="store_true", dest="as_json", help="Print JSON instead of tables.")
         for name in ("drop", "seed"):
             commands[name].add_argument("--yes", action="store_true", help="Confirm this on real AWS.")
+        commands["seed"].add_argument(
+            ALLOW_DEMO_PASSWORD_FLAG, action="store_true",
+            help="Let new demo users get the README's published password outside the embedded default.",
+        )
         commands["scan"].add_argument("--limit", type=int, help="At most this many items.")
         commands["get-conversation"].add_argument("message_group_uuid")
         commands["list-conversations"].add_argument("handle")
@@ -165,8 +169,12 @@ class Command(BaseCommand):
 
     # ---------------------------------------------------------------- conversations
 
-    def _seed(self, yes, **options):
+    def _seed(self, yes, allow_demo_password, **options):
         self._confirm_on_real_aws(f"write demo data into {ddb.table_name()}", yes)
+        try:
+            refuse_published_password(None, allowed=allow_demo_password)
+        except PublishedPasswordRefused as refusal:
+            raise CommandError(str(refusal)) from None
         seed_users()
         users = {handle: User.objects.get_by_handle(handle) for handle in DEMO_PARTNERS}
         first, second = (str(users[handle].uuid) for handle in DEMO_PARTNERS)

@@ -6,11 +6,20 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from tabulate import tabulate
 
-from users.cognito import list_pool_users, make_cognito_client, sync_user_ids
+from users.cognito import SUB_HELD, SyncConflict, list_pool_users, make_cognito_client, sync_user_ids
+
+
+def _conflict_detail(conflict: SyncConflict) -> str:
+    if conflict.reason == SUB_HELD:
+        return f"sub {conflict.pool_user.sub} already on @{conflict.handle}"
+    return f"not linked: @{conflict.handle}'s email is not the pool's verified {conflict.pool_user.email or '(none)'}"
 
 
 class Command(BaseCommand):
-    help = "Read the Cognito user pool; link its users to rows by handle = preferred_username."
+    help = (
+        "Read the Cognito user pool; link its users to rows by handle = preferred_username, when the pool"
+        " has verified the row's email for that user."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--user-pool-id", help="The pool (default: AWS_COGNITO_USER_POOL_ID).")
@@ -19,7 +28,8 @@ class Command(BaseCommand):
         subcommands = parser.add_subparsers(dest="subcommand", required=True, metavar="subcommand")
         subcommands.add_parser("list-users", help="Every user of the pool.")
         subcommands.add_parser(
-            "sync-user-ids", help="Set cognito_user_id from the pool's sub on the users whose handle matches."
+            "sync-user-ids",
+            help="Set cognito_user_id from the pool's sub on the users whose handle and verified email match.",
         )
 
     def handle(self, *args, subcommand, user_pool_id, region, as_json, **options):
@@ -58,15 +68,14 @@ class Command(BaseCommand):
                 "unchanged": report.unchanged,
                 "no_match": [{"username": u.username, "preferred_username": u.preferred_username, "sub": u.sub}
                              for u in report.no_match],
-                "conflicts": [{"preferred_username": u.preferred_username, "sub": u.sub, "held_by": holder}
-                              for u, holder in report.conflicts],
+                "conflicts": [{"preferred_username": c.pool_user.preferred_username, "sub": c.pool_user.sub,
+                               "handle": c.handle, "reason": c.reason} for c in report.conflicts],
             }, indent=2))
             return
         rows = [("changed", f"@{h}", f"{old or '-'} -> {new}") for h, old, new in report.changed]
         rows += [("unchanged", f"@{h}", "") for h in report.unchanged]
         rows += [("no match", u.preferred_username or "-", f"pool user {u.username}") for u in report.no_match]
-        rows += [("conflict", f"@{u.preferred_username}", f"sub {u.sub} already on @{holder}")
-                 for u, holder in report.conflicts]
+        rows += [("conflict", f"@{c.pool_user.preferred_username}", _conflict_detail(c)) for c in report.conflicts]
         if rows:
             self.stdout.write(tabulate(rows, headers=["result", "handle", "detail"]))
         self.stdout.write(

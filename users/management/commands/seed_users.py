@@ -1,6 +1,12 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from users.seed import SEED_USERS, seed_users
+from users.seed import (
+    ALLOW_DEMO_PASSWORD_FLAG,
+    SEED_USERS,
+    PublishedPasswordRefused,
+    refuse_published_password,
+    seed_users,
+)
 
 
 class Command(BaseCommand):
@@ -10,8 +16,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--password", help="Password for newly created users (default: SEED_USER_PASSWORD or the README's)."
         )
+        parser.add_argument(
+            ALLOW_DEMO_PASSWORD_FLAG, action="store_true",
+            help="Let new users get the README's published password outside the embedded default.",
+        )
 
-    def handle(self, *args, password=None, **options):
+    def handle(self, *args, password=None, allow_demo_password=False, **options):
+        try:
+            refuse_published_password(password, allowed=allow_demo_password)
+        except PublishedPasswordRefused as refusal:
+            raise CommandError(str(refusal)) from None
         created = seed_users(password)
         for user in created:
             self.stdout.write(f"created  @{user.handle:<12} {user.display_name}")
