@@ -77,4 +77,4 @@ def test_a_deleted_user_is_refused_and_cannot_send(client, app_ddb, cognito, ali
         sent = client.post("/api/messages", {"message": "from beyond", "handle": "bob"},
                            content_type="application/json", **headers)
         assert sent.status_code == 403
-    assert ddb.get_store().list_groups(str(bob.uuid), limit=10).items == []
+    assert ddb.get_store().list_groups(user_uuid=str(bob.uuid), limit=10).items == []
