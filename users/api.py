@@ -21,6 +21,10 @@ from messaging import services
 from users.validators import LOGIN_MAX_LENGTH
 
 WRONG_CREDENTIALS = OpenApiResponse(ErrorDetail, description="Wrong handle, email or password.")
+LOGIN_BUDGET_UNAVAILABLE = OpenApiResponse(
+    ErrorDetail, description="The login attempt budget cannot be checked (the shared cache is unavailable): no "
+                             "password was checked; retry after `Retry-After`.",
+)
 
 
 class UserShortSerializer(serializers.Serializer):
@@ -74,6 +78,7 @@ class TokenView(APIView):
             401: WRONG_CREDENTIALS,
             422: validation_errors(serializer_error_codes(CredentialsSerializer)),
             429: THROTTLED,
+            503: LOGIN_BUDGET_UNAVAILABLE,
             **BODY_ERRORS,
         },
     )

@@ -108,6 +108,10 @@ class MessageStore:
             self._backfilled = self._get(items.BACKFILL_MARK_KEY) is not None
         return self._backfilled
 
+    def ping(self) -> None:
+        """One strongly consistent read of a known key: StoreUnavailable or StoreNotFound unless the table answers."""
+        self._get(items.BACKFILL_MARK_KEY)
+
     # ---------------------------------------------------------------- sends
 
     def send_to_user(self, sender: UserRef, recipient: UserRef, text: str,
