@@ -11,6 +11,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import redis
 import requests
 import urllib3
 
@@ -180,6 +181,11 @@ class RedisServer:
             if self.process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"redis-server did not start on port {self.port}")
             time.sleep(0.05)
+
+    def commands_processed(self) -> int:
+        """Commands the server has run since it started (INFO stats; this INFO itself counts from the next)."""
+        with redis.Redis.from_url(self.url) as client:
+            return client.info("stats")["total_commands_processed"]
 
     def kill(self) -> None:
         self.thaw()

@@ -1,14 +1,17 @@
 """One-command benchmark: the API under gunicorn against DynamoDB Local, next to the DynamoDB floor.
 
     .venv/bin/python bench/run.py --quick
+    .venv/bin/python bench/run.py --quick --redis    # the shared cache in Redis, as a fleet runs
 
-Starts DynamoDB Local and gunicorn on 127.0.0.1 (stopped by their own pid at the end, also on failure),
+Starts DynamoDB Local (with --redis also a redis-server) and gunicorn on 127.0.0.1 (stopped by their own pid at the
+end, also on failure),
 drives each endpoint with N concurrent clients (threads, one urllib3 pool each) from this process.
 At N=1 each API request alternates with the same DynamoDB calls made directly through MessageStore (the floor),
 so both are measured side by side on the same machine at the same moment.
 Prints a table and, with --json PATH, writes the results as JSON.
 """
 import argparse
+import contextlib
 import functools
 import itertools
 import json
@@ -31,6 +34,7 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
 
 from bench.harness import (  # noqa: E402
+    RedisServer,
     drive,
     gunicorn,
     http_client,
@@ -156,13 +160,17 @@ def measure_scale(base: str, headers: dict, sender_ref: UserRef, client, args) -
 
 def run(args) -> dict:
     results = {"args": vars(args), "cores": os.cpu_count(), "api": {}, "floor": {}}
-    with tempfile.TemporaryDirectory(prefix="cruddur-bench-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="cruddur-bench-") as tmp, contextlib.ExitStack() as stack:
         tmp_dir = Path(tmp)
+        redis_server = stack.enter_context(RedisServer(tmp_dir)) if args.redis else None
         with DynamoDBLocal(data_dir=tmp_dir / "ddb") as ddb_local:
             (tmp_dir / "data").mkdir()
             env = server_env(ddb_local.endpoint_url, tmp_dir / "data", TABLE)
             env.update(PRODUCTION_SETTINGS, SECRET_KEY=secrets.token_urlsafe(50), STATIC_ROOT=str(tmp_dir / "static"),
                        CRUDDUR_COUNT_DDB_CALLS=str(tmp_dir / "data" / "ddb_calls.jsonl"))
+            env.pop("REDIS_URL", None)
+            if redis_server:
+                env["REDIS_URL"] = redis_server.url
             os.environ.update({k: env[k] for k in ("AWS_ENDPOINT_URL", "DDB_MESSAGE_TABLE", "CRUDDUR_DATA_DIR",
                                                     "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS",
                                                     "DJANGO_SETTINGS_MODULE")})
@@ -244,6 +252,9 @@ def run(args) -> dict:
                 calls_log, calls_offset = Path(env["CRUDDUR_COUNT_DDB_CALLS"]), 0
                 _, calls_offset = ddb_calls_since(calls_log, calls_offset)
                 results["ddb_calls_per_request"] = {}
+                if redis_server:
+                    results["redis_commands_per_request"] = {}
+                    redis_commands = redis_server.commands_processed()
                 for name, make_request in endpoints.items():
                     levels = results["api"][name] = {}
                     for n in args.concurrency:
@@ -254,6 +265,11 @@ def run(args) -> dict:
                         else:
                             levels[str(n)] = drive(make_request, n, args.requests, args.duration)
                     results["ddb_calls_per_request"][name], calls_offset = ddb_calls_since(calls_log, calls_offset)
+                    if redis_server:
+                        # The floor's direct calls never touch Redis: only the API requests count.
+                        before, redis_commands = redis_commands, redis_server.commands_processed()
+                        served = sum(row["requests"] for row in levels.values())
+                        results["redis_commands_per_request"][name] = round((redis_commands - before) / served, 2)
                 results["scale"] = measure_scale(base, headers, sender_ref, ddb.get_client(), args)
                 results["worker_peak_rss_mb"] = worker_peak_rss_mb(process.pid)
 
@@ -280,6 +296,9 @@ def format_table(results: dict) -> str:
     for name, calls in results["ddb_calls_per_request"].items():
         lines.append(f"DynamoDB calls per request {name}: {calls.get('mean_calls')} ({calls.get('commonest')})")
     lines.append(f"gunicorn worker peak RSS: {results['worker_peak_rss_mb']} MB")
+    for name, commands in results.get("redis_commands_per_request", {}).items():
+        lines.append(f"Redis commands per request {name}: {commands}")
+    lines.append(f"cache: {'Redis (REDIS_URL)' if results['args']['redis'] else 'local memory'}")
     return "\n".join(lines) + "\n"
 
 
@@ -296,6 +315,8 @@ def parse_args(argv=None):
     parser.add_argument("--server-python", default=sys.executable,
                         help="the interpreter gunicorn runs with: a virtualenv made from requirements.txt alone"
                              " measures the worker as deployed, without the test tools DRF imports when present")
+    parser.add_argument("--redis", action="store_true",
+                        help="start a redis-server and give the app REDIS_URL (the shared cache of a fleet)")
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args(argv)
     if args.quick:

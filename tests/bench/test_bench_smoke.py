@@ -76,3 +76,21 @@ def test_profile_shows_where_a_request_spends_its_time():
     assert result.returncode == 0, result.stderr[-3000:]
     assert "MessageGroupViewSet.list" in result.stdout
     assert "MessageStore.list_groups" in result.stdout
+
+
+def test_bench_runs_with_the_shared_cache_in_redis(tmp_path):
+    """--redis: the server's cache is a redis-server of the bench's own, used by every API request."""
+    require(shutil.which("java") is not None, "Java (for DynamoDB Local)")
+    require(shutil.which("redis-server") is not None, "redis-server")
+    out = tmp_path / "results.json"
+    result = subprocess.run(
+        [sys.executable, "bench/run.py", "--redis", "--requests", "4", "--warmup", "3", "--duration", "5",
+         "--concurrency", "1", "--workers", "1", "--scale-messages", "30", "--scale-groups", "12", "--json", str(out)],
+        cwd=PROJECT_DIR, env=BENCH_ENV, timeout=120, capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    results = json.loads(out.read_text())
+    assert all(row["errors"] == 0 for levels in results["api"].values() for row in levels.values())
+    # The user lookup's read, and a read and a write for each of the two throttles.
+    assert results["redis_commands_per_request"]["GET /api/message_groups"] >= 5
+    assert "cache: Redis (REDIS_URL)" in result.stdout
