@@ -158,6 +158,26 @@ def measure_scale(base: str, headers: dict, sender_ref: UserRef, client, args) -
     return scale
 
 
+def measure_cache_cost(env: dict, args, redis_base: str, headers: dict, group_uuid: str) -> dict:
+    """The same requests, in turn, to this gunicorn (the cache in Redis) and to a second one on local memory (same
+    DynamoDB, users and token key): the difference is what the shared cache costs per request."""
+    without_redis = {name: value for name, value in env.items() if name != "REDIS_URL"}
+    cost = {}
+    with gunicorn(without_redis, args.workers, args.server_python) as (_, local_base):
+        http = http_client()
+
+        def get(base: str, path: str):
+            return lambda i: http.request("GET", f"{base}{path}", headers=headers).status == 200
+
+        for path in ("/api/users/@bayko/short", "/api/message_groups", f"/api/messages/{group_uuid}"):
+            side_by_side(get(redis_base, path), get(local_base, path), args.warmup, 60)
+            redis_row, local_row = side_by_side(get(redis_base, path), get(local_base, path), args.requests,
+                                                args.duration)
+            cost[path] = {"redis": redis_row, "local_memory": local_row,
+                          "p50_difference_ms": round(redis_row["p50_ms"] - local_row["p50_ms"], 2)}
+    return cost
+
+
 def run(args) -> dict:
     results = {"args": vars(args), "cores": os.cpu_count(), "api": {}, "floor": {}}
     with tempfile.TemporaryDirectory(prefix="cruddur-bench-") as tmp, contextlib.ExitStack() as stack:
@@ -270,6 +290,8 @@ def run(args) -> dict:
                         before, redis_commands = redis_commands, redis_server.commands_processed()
                         served = sum(row["requests"] for row in levels.values())
                         results["redis_commands_per_request"][name] = round((redis_commands - before) / served, 2)
+                if redis_server:
+                    results["cache_cost"] = measure_cache_cost(env, args, base, headers, group_uuid)
                 results["scale"] = measure_scale(base, headers, sender_ref, ddb.get_client(), args)
                 results["worker_peak_rss_mb"] = worker_peak_rss_mb(process.pid)
 
@@ -296,6 +318,9 @@ def format_table(results: dict) -> str:
     for name, calls in results["ddb_calls_per_request"].items():
         lines.append(f"DynamoDB calls per request {name}: {calls.get('mean_calls')} ({calls.get('commonest')})")
     lines.append(f"gunicorn worker peak RSS: {results['worker_peak_rss_mb']} MB")
+    for path, row in results.get("cache_cost", {}).items():
+        lines.append(f"cache cost GET {path}: p50 {row['redis']['p50_ms']} ms with Redis, "
+                     f"{row['local_memory']['p50_ms']} ms with local memory ({row['p50_difference_ms']:+} ms)")
     for name, commands in results.get("redis_commands_per_request", {}).items():
         lines.append(f"Redis commands per request {name}: {commands}")
     lines.append(f"cache: {'Redis (REDIS_URL)' if results['args']['redis'] else 'local memory'}")

@@ -94,3 +94,7 @@ def test_bench_runs_with_the_shared_cache_in_redis(tmp_path):
     # The user lookup's read, and a read and a write for each of the two throttles.
     assert results["redis_commands_per_request"]["GET /api/message_groups"] >= 5
     assert "cache: Redis (REDIS_URL)" in result.stdout
+    # Side by side with a second gunicorn on local memory, same requests in turn.
+    for path in ("/api/users/@bayko/short", "/api/message_groups"):
+        cost = results["cache_cost"][path]
+        assert cost["redis"]["requests"] == cost["local_memory"]["requests"] == 4
