@@ -1,18 +1,19 @@
 """The CACHES setting: Redis (shared by every process on every host) when REDIS_URL names one, local memory
-(one process, the embedded default) otherwise."""
+(one process, the embedded default) otherwise.
+
+redis-py is imported only when REDIS_URL is set: importing it costs a worker ~19 MB (it loads its asyncio client
+too), which a process on local memory has no use for."""
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
-from redis.backoff import NoBackoff
-from redis.connection import parse_url
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.retry import Retry
 
 REDIS_SCHEMES = ("redis", "rediss")
 
 
 def check_redis_url(url: str) -> None:
     """Refuse, at start, a URL that redis-py would reject or silently misread (a database that is no number)."""
+    from redis.connection import parse_url
+
     problem = None
     try:
         parts = urlsplit(url)
@@ -36,6 +37,10 @@ def redis_connection_options(*, connect_timeout: float, socket_timeout: float) -
     One retry on a connection error only: it replaces a pooled connection that Redis closed (a restart) at the
     cost of one failed connect, which is immediate when Redis is down. A timeout is not retried: a hanging Redis
     costs `socket_timeout` per call. No CLIENT SETINFO on connect, so a new connection is one round trip."""
+    from redis.backoff import NoBackoff
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.retry import Retry
+
     return {
         "socket_connect_timeout": connect_timeout,
         "socket_timeout": socket_timeout,
@@ -44,7 +49,7 @@ def redis_connection_options(*, connect_timeout: float, socket_timeout: float) -
     }
 
 
-def caches(redis_url: str | None, *, key_prefix: str, connection_options: dict) -> dict:
+def caches(redis_url: str | None, *, key_prefix: str, connect_timeout: float, socket_timeout: float) -> dict:
     if redis_url is None:
         return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "KEY_PREFIX": key_prefix}}
     check_redis_url(redis_url)
@@ -53,6 +58,6 @@ def caches(redis_url: str | None, *, key_prefix: str, connection_options: dict) 
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": redis_url,
             "KEY_PREFIX": key_prefix,
-            "OPTIONS": connection_options,
+            "OPTIONS": redis_connection_options(connect_timeout=connect_timeout, socket_timeout=socket_timeout),
         }
     }

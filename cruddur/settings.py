@@ -11,7 +11,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from dotenv import load_dotenv
 
-from cruddur.cache_settings import caches, redis_connection_options
+from cruddur.cache_settings import caches
 from cruddur.env import env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -177,11 +177,11 @@ COGNITO_JWKS_URL = env_str("COGNITO_JWKS_URL")
 # every host counts and forgets as one; without it, local memory (one process, the embedded default).
 # Short timeouts: a Redis that is down or hangs costs at most REDIS_SOCKET_TIMEOUT per call (docs/RELIABILITY.md).
 REDIS_URL = env_str("REDIS_URL")
-REDIS_CONNECTION_OPTIONS = redis_connection_options(
-    connect_timeout=env_float("REDIS_CONNECT_TIMEOUT", 0.25), socket_timeout=env_float("REDIS_SOCKET_TIMEOUT", 0.25)
-)
+REDIS_CONNECT_TIMEOUT = env_float("REDIS_CONNECT_TIMEOUT", 0.25)
+REDIS_SOCKET_TIMEOUT = env_float("REDIS_SOCKET_TIMEOUT", 0.25)
 CACHES = caches(
-    REDIS_URL, key_prefix=env_str("CACHE_KEY_PREFIX", "cruddur"), connection_options=REDIS_CONNECTION_OPTIONS
+    REDIS_URL, key_prefix=env_str("CACHE_KEY_PREFIX", "cruddur"),
+    connect_timeout=REDIS_CONNECT_TIMEOUT, socket_timeout=REDIS_SOCKET_TIMEOUT,
 )
 
 # REST API (DRF). Throttle counters live in the default cache (above).

@@ -5,7 +5,7 @@ import logging
 from rest_framework import throttling
 
 from cruddur.api_exceptions import ServiceUnavailable
-from cruddur.shared_cache import CACHE_UNAVAILABLE
+from cruddur.shared_cache import cache_unavailable_errors
 
 logger = logging.getLogger(__name__)
 
@@ -24,7 +24,7 @@ class FailOpenThrottleMixin:
     def allow_request(self, request, view):
         try:
             return super().allow_request(request, view)
-        except CACHE_UNAVAILABLE as error:
+        except cache_unavailable_errors() as error:
             logger.warning("throttle %r not applied, the shared cache is unavailable: %s", self.scope, error)
             return True
 
@@ -56,6 +56,6 @@ class LoginRateThrottle(ClientIPKeyMixin, throttling.SimpleRateThrottle):
     def allow_request(self, request, view):
         try:
             return super().allow_request(request, view)
-        except CACHE_UNAVAILABLE as error:
+        except cache_unavailable_errors() as error:
             logger.error("login refused, the password budget cannot be checked: %s", error)
             raise LoginBudgetUnavailable(retry_after=LOGIN_BUDGET_RETRY_AFTER) from error

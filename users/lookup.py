@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from cruddur.shared_cache import CACHE_UNAVAILABLE
+from cruddur.shared_cache import cache_unavailable_errors
 from users.models import User
 
 logger = logging.getLogger(__name__)
@@ -28,7 +28,7 @@ def user_by_identity(field: str, value) -> User | None:
     key = _key(field, value)
     try:
         user = cache.get(key)
-    except CACHE_UNAVAILABLE as error:
+    except cache_unavailable_errors() as error:
         logger.warning("user cache unavailable, reading the database: %s", error)
         return User.objects.filter(**{field: value}).first()
     if user is None:
@@ -36,7 +36,7 @@ def user_by_identity(field: str, value) -> User | None:
         if user is not None:
             try:
                 cache.set(key, user, settings.AUTH_USER_CACHE_SECONDS)
-            except CACHE_UNAVAILABLE as error:
+            except cache_unavailable_errors() as error:
                 logger.warning("user cache unavailable, %s not cached: %s", key, error)
     return user
 
@@ -47,7 +47,7 @@ def _forget_saved_user(sender, instance: User, **kwargs):
     keys = [_key(field, getattr(instance, field)) for field in IDENTITY_FIELDS if getattr(instance, field)]
     try:
         cache.delete_many(keys)
-    except CACHE_UNAVAILABLE as error:
+    except cache_unavailable_errors() as error:
         # The change is saved; other processes may serve the cached user until AUTH_USER_CACHE_SECONDS pass.
         logger.error("user cache unavailable, %s not invalidated (expires within %d s): %s",
                      keys, settings.AUTH_USER_CACHE_SECONDS, error)

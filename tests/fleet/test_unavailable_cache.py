@@ -9,6 +9,7 @@ from django.conf import settings as django_settings
 from django.contrib.auth.signals import user_login_failed
 from django.test import Client, override_settings
 
+from cruddur.cache_settings import redis_connection_options
 from messaging.ddb_local import free_port
 from tests.api.conftest import PASSWORD, auth, make_user
 
@@ -21,7 +22,8 @@ def unavailable_cache():
     with override_settings(CACHES={"default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
-        "OPTIONS": django_settings.REDIS_CONNECTION_OPTIONS,
+        "OPTIONS": redis_connection_options(connect_timeout=django_settings.REDIS_CONNECT_TIMEOUT,
+                                            socket_timeout=django_settings.REDIS_SOCKET_TIMEOUT),
     }}):
         yield
 
