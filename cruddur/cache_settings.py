@@ -1,8 +1,8 @@
 """The CACHES setting: Redis (shared by every process on every host) when REDIS_URL names one, local memory
 (one process, the embedded default) otherwise.
 
-redis-py is imported only when REDIS_URL is set: importing it costs a worker ~19 MB (it loads its asyncio client
-too), which a process on local memory has no use for."""
+redis-py is imported only when REDIS_URL is set: it costs a worker ~7 MB of RSS (its import loads its asyncio
+client too; docs/PERFORMANCE.md), which a process on local memory has no use for."""
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
