@@ -3,6 +3,7 @@ DynamoDB Local and gunicorn on 127.0.0.1, started and stopped by their own pids,
 the table made as an operator makes them) and concurrent HTTP clients with latency summaries."""
 import contextlib
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -14,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+import redis
 import requests
 import urllib3
 
@@ -197,3 +199,69 @@ def drive(make_request, concurrency: int, total: int, duration: float) -> dict:
         for _ in range(concurrency):
             pool.submit(client)
     return summarize(latencies, errors[0], time.perf_counter() - began)
+
+
+class RedisServer:
+    """A redis-server of our own on 127.0.0.1 (a free port, nothing saved to disk), stopped by its pid.
+
+    The fleet tests also kill, freeze (SIGSTOP) and restart it on the same port."""
+
+    def __init__(self, work_dir: Path, port: int | None = None):
+        self.work_dir = work_dir
+        self.port = port or free_port()
+        self.process: subprocess.Popen | None = None
+        self.frozen = False
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self, timeout: float = 15) -> None:
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+             "--dir", str(self.work_dir), "--loglevel", "warning"],
+            stdout=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + timeout
+        while not port_is_open(self.port):
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"redis-server did not start on port {self.port}")
+            time.sleep(0.05)
+
+    def commands_processed(self) -> int:
+        """Commands the server has run since it started (INFO stats; this INFO itself counts from the next)."""
+        with redis.Redis.from_url(self.url) as client:
+            return client.info("stats")["total_commands_processed"]
+
+    def kill(self) -> None:
+        self.thaw()
+        self.process.kill()
+        self.process.wait(15)
+
+    def freeze(self) -> None:
+        """SIGSTOP: connections are still accepted (by the kernel), but nothing answers."""
+        self.process.send_signal(signal.SIGSTOP)
+        self.frozen = True
+
+    def thaw(self) -> None:
+        if self.frozen:
+            self.process.send_signal(signal.SIGCONT)
+            self.frozen = False
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.thaw()
+        self.process.terminate()
+        try:
+            self.process.wait(15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(15)
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()

@@ -1,14 +1,17 @@
 """One-command benchmark: the API under gunicorn against DynamoDB Local, next to the DynamoDB floor.
 
     .venv/bin/python bench/run.py --quick
+    .venv/bin/python bench/run.py --quick --redis    # the shared cache in Redis, as a fleet runs
 
-Starts DynamoDB Local and gunicorn on 127.0.0.1 (stopped by their own pid at the end, also on failure),
+Starts DynamoDB Local (with --redis also a redis-server) and gunicorn on 127.0.0.1 (stopped by their own pid at the
+end, also on failure),
 drives each endpoint with N concurrent clients (threads, one urllib3 pool each) from this process.
 At N=1 each API request alternates with the same DynamoDB calls made directly through MessageStore (the floor),
 so both are measured side by side on the same machine at the same moment.
 Prints a table and, with --json PATH, writes the results as JSON.
 """
 import argparse
+import contextlib
 import functools
 import itertools
 import json
@@ -16,6 +19,7 @@ import logging
 import os
 import secrets
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -31,6 +35,7 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
 
 from bench.harness import (  # noqa: E402
+    RedisServer,
     booted,
     drive,
     gunicorn,
@@ -155,13 +160,39 @@ def measure_scale(base: str, headers: dict, sender_ref: UserRef, client, args) -
     return scale
 
 
+def measure_cache_cost(env: dict, args, redis_base: str, headers: dict, group_uuid: str) -> dict:
+    """The same requests, in turn, to this gunicorn (the cache in Redis) and to a second one on local memory (same
+    DynamoDB, users and token key): the difference is what the shared cache costs per request."""
+    without_redis = {name: value for name, value in env.items() if name != "REDIS_URL"}
+    cost = {}
+    with gunicorn(without_redis, args.workers, args.server_python) as (_, local_base):
+        http = http_client()
+
+        def get(base: str, path: str):
+            return lambda i: http.request("GET", f"{base}{path}", headers=headers).status == 200
+
+        for path in ("/api/users/@bayko/short", "/api/message_groups", f"/api/messages/{group_uuid}"):
+            side_by_side(get(redis_base, path), get(local_base, path), args.warmup, 60)
+            redis_row, local_row = side_by_side(get(redis_base, path), get(local_base, path), args.requests,
+                                                args.duration)
+            cost[path] = {"redis": redis_row, "local_memory": local_row,
+                          "p50_difference_ms": round(redis_row["p50_ms"] - local_row["p50_ms"], 2)}
+    return cost
+
+
 def run(args) -> dict:
     results = {"args": vars(args), "cores": os.cpu_count(), "api": {}, "floor": {}}
     settings = {**PRODUCTION_SETTINGS, "SECRET_KEY": secrets.token_urlsafe(50)}
-    with booted(TABLE, settings) as boot:
+    with contextlib.ExitStack() as stack:
+        redis_server = stack.enter_context(RedisServer(Path(stack.enter_context(
+            tempfile.TemporaryDirectory(prefix="cruddur-bench-redis-"))))) if args.redis else None
+        boot = stack.enter_context(booted(TABLE, settings))
         env = boot.env
         env.update(STATIC_ROOT=str(boot.tmp_dir / "static"),
                    CRUDDUR_COUNT_DDB_CALLS=str(boot.data_dir / "ddb_calls.jsonl"))
+        env.pop("REDIS_URL", None)
+        if redis_server:
+            env["REDIS_URL"] = redis_server.url
         manage(env, "collectstatic", "--no-input")  # as deployed: WhiteNoise holds the files' index
         from messaging import ddb
         from messaging.services import user_ref
@@ -236,6 +267,9 @@ def run(args) -> dict:
             calls_log, calls_offset = Path(env["CRUDDUR_COUNT_DDB_CALLS"]), 0
             _, calls_offset = ddb_calls_since(calls_log, calls_offset)
             results["ddb_calls_per_request"] = {}
+            if redis_server:
+                results["redis_commands_per_request"] = {}
+                redis_commands = redis_server.commands_processed()
             for name, make_request in endpoints.items():
                 levels = results["api"][name] = {}
                 for n in args.concurrency:
@@ -246,6 +280,13 @@ def run(args) -> dict:
                     else:
                         levels[str(n)] = drive(make_request, n, args.requests, args.duration)
                 results["ddb_calls_per_request"][name], calls_offset = ddb_calls_since(calls_log, calls_offset)
+                if redis_server:
+                    # The floor's direct calls never touch Redis: only the API requests count.
+                    before, redis_commands = redis_commands, redis_server.commands_processed()
+                    served = sum(row["requests"] for row in levels.values())
+                    results["redis_commands_per_request"][name] = round((redis_commands - before) / served, 2)
+            if redis_server:
+                results["cache_cost"] = measure_cache_cost(env, args, base, headers, group_uuid)
             results["scale"] = measure_scale(base, headers, sender_ref, ddb.get_client(), args)
             results["worker_peak_rss_mb"] = worker_peak_rss_mb(process.pid)
 
@@ -272,6 +313,12 @@ def format_table(results: dict) -> str:
     for name, calls in results["ddb_calls_per_request"].items():
         lines.append(f"DynamoDB calls per request {name}: {calls.get('mean_calls')} ({calls.get('commonest')})")
     lines.append(f"gunicorn worker peak RSS: {results['worker_peak_rss_mb']} MB")
+    for path, row in results.get("cache_cost", {}).items():
+        lines.append(f"cache cost GET {path}: p50 {row['redis']['p50_ms']} ms with Redis, "
+                     f"{row['local_memory']['p50_ms']} ms with local memory ({row['p50_difference_ms']:+} ms)")
+    for name, commands in results.get("redis_commands_per_request", {}).items():
+        lines.append(f"Redis commands per request {name}: {commands}")
+    lines.append(f"cache: {'Redis (REDIS_URL)' if results['args']['redis'] else 'local memory'}")
     return "\n".join(lines) + "\n"
 
 
@@ -288,6 +335,8 @@ def parse_args(argv=None):
     parser.add_argument("--server-python", default=sys.executable,
                         help="the interpreter gunicorn runs with: a virtualenv made from requirements.txt alone"
                              " measures the worker as deployed, without the test tools DRF imports when present")
+    parser.add_argument("--redis", action="store_true",
+                        help="start a redis-server and give the app REDIS_URL (the shared cache of a fleet)")
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args(argv)
     if args.quick:

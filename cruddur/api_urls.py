@@ -2,10 +2,11 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from cruddur.health import health_check
+from cruddur.health import health_check, readiness
 
 urlpatterns = [
     path("health-check", health_check, name="health-check"),
+    path("health/ready", readiness, name="health-ready"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
 ]

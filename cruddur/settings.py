@@ -14,6 +14,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from dotenv import load_dotenv
 
+from cruddur.cache_settings import caches
 from cruddur.env import env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -200,8 +201,18 @@ AUTH_USER_CACHE_SECONDS = env_int("AUTH_USER_CACHE_SECONDS", 60)
 # Where the pool's signing keys are; unset means Cognito's own JWKS address for the pool.
 COGNITO_JWKS_URL = env_str("COGNITO_JWKS_URL")
 
-# REST API (DRF). Throttle counters live in the default cache: give several web processes a
-# shared cache (e.g. Redis) or each process counts on its own.
+# Shared fast state (throttle counters, the token-user cache): Redis when REDIS_URL is set, so every process on
+# every host counts and forgets as one; without it, local memory (one process, the embedded default).
+# Short timeouts: a Redis that is down or hangs costs at most REDIS_SOCKET_TIMEOUT per call (docs/RELIABILITY.md).
+REDIS_URL = env_str("REDIS_URL")
+REDIS_CONNECT_TIMEOUT = env_float("REDIS_CONNECT_TIMEOUT", 0.25)
+REDIS_SOCKET_TIMEOUT = env_float("REDIS_SOCKET_TIMEOUT", 0.25)
+CACHES = caches(
+    REDIS_URL, key_prefix=env_str("CACHE_KEY_PREFIX", "cruddur"),
+    connect_timeout=REDIS_CONNECT_TIMEOUT, socket_timeout=REDIS_SOCKET_TIMEOUT,
+)
+
+# REST API (DRF). Throttle counters live in the default cache (above).
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "users.authentication.BearerTokenAuthentication",
@@ -213,7 +224,7 @@ REST_FRAMEWORK = {
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "cruddur.api.content.NeverNotAcceptable",
     "DEFAULT_THROTTLE_CLASSES": [
         "cruddur.api.throttling.ClientIPRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "cruddur.api.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "ip": env_str("API_THROTTLE_IP", "1200/min"),

@@ -6,4 +6,4 @@ class MessagingConfig(AppConfig):
     name = "messaging"
 
     def ready(self):
-        from messaging import ddb  # noqa: F401  (connects the setting_changed receiver)
+        from messaging import ddb, readiness  # noqa: F401  (connect the setting_changed receiver, the probe)

@@ -1,4 +1,5 @@
 """Settings come from the environment; each case imports the settings in a fresh interpreter."""
+import json
 import shutil
 import subprocess
 import sys
@@ -99,3 +100,36 @@ def test_ci_runs_the_suite_on_postgres():
     if not IN_CI:
         pytest.skip("only CI is required to run on Postgres")
     assert connection.vendor == "postgresql"
+
+
+def test_unset_redis_url_keeps_the_cache_in_local_memory():
+    values = read_settings({}, "CACHES")
+    assert "LocMemCache" in values["CACHES"] and "redis" not in values["CACHES"].lower()
+
+
+@pytest.mark.parametrize("url", ["redis://cache.internal:6379/0", "rediss://cache.internal:6380/2"])
+def test_redis_url_makes_the_cache_redis_with_short_timeouts_and_a_prefix(url):
+    code = ("import json; from django.conf import settings as s; c = s.CACHES['default']; "
+            "print(json.dumps([c['BACKEND'], c['LOCATION'], c['KEY_PREFIX'], c['OPTIONS']['socket_timeout'], "
+            "c['OPTIONS']['socket_connect_timeout']]))")
+    result = run_python(code, {"REDIS_URL": url, "REDIS_SOCKET_TIMEOUT": "0.5"})
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == ["django.core.cache.backends.redis.RedisCache", url, "cruddur", 0.5, 0.25]
+
+
+@pytest.mark.parametrize(("url", "reason"), [
+    ("http://cache.internal:6379/0", "the scheme must be redis:// or rediss://"),
+    ("cache.internal:6379", "the scheme must be redis:// or rediss://"),
+    ("unix:///run/redis.sock", "the scheme must be redis:// or rediss://"),
+    ("redis://:6379/0", "it names no host"),
+    ("redis://cache.internal:port/0", "Port could not be cast to integer"),
+    ("redis://cache.internal:99999/0", "Port out of range"),
+    ("redis://cache.internal:6379/cache", "the path must be a database number"),
+    ("redis://cache.internal:6379/0?socket_timeout=soon", "Invalid value for 'socket_timeout'"),
+    ("redis://[::1:6379/0", "Invalid IPv6 URL"),
+])
+def test_a_bad_redis_url_stops_the_app_at_start(url, reason):
+    result = run_python("from django.conf import settings; settings.CACHES", {"REDIS_URL": url})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: REDIS_URL is not a usable Redis URL" in result.stderr
+    assert reason in result.stderr and repr(url) in result.stderr

@@ -1,13 +1,21 @@
 """The user a verified token names, cached briefly: every API request needs it, and a database
 query cost more than the rest of authentication. Saving or deleting a user drops its entries at
-once, under the identity values it had before the save as well as after (in every process, once
-the cache is shared); the lifetime bounds anything missed."""
+once, under the identity values it had before the save as well as after, in every process when the
+cache is shared (Redis); the lifetime bounds anything missed.
+
+An unavailable shared cache is never an error here: the lookup reads the database instead, and an
+invalidation that cannot reach the cache is logged (its entries then expire within the lifetime)."""
+import logging
+
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
+from cruddur.shared_cache import cache_unavailable_errors
 from users.models import User
+
+logger = logging.getLogger(__name__)
 
 # The fields a token's subject is matched on: local tokens name the uuid, Cognito tokens the sub.
 IDENTITY_FIELDS = ("uuid", "cognito_user_id")
@@ -19,11 +27,18 @@ def _key(field: str, value) -> str:
 
 def user_by_identity(field: str, value) -> User | None:
     key = _key(field, value)
-    user = cache.get(key)
+    try:
+        user = cache.get(key)
+    except cache_unavailable_errors() as error:
+        logger.warning("user cache unavailable, reading the database: %s", error)
+        return User.objects.filter(**{field: value}).first()
     if user is None:
         user = User.objects.filter(**{field: value}).first()
         if user is not None:
-            cache.set(key, user, settings.AUTH_USER_CACHE_SECONDS)
+            try:
+                cache.set(key, user, settings.AUTH_USER_CACHE_SECONDS)
+            except cache_unavailable_errors() as error:
+                logger.warning("user cache unavailable, %s not cached: %s", key, error)
     return user
 
 
@@ -42,5 +57,10 @@ def _note_stored_identity(sender, instance: User, update_fields=None, **kwargs):
 def _forget_saved_user(sender, instance: User, **kwargs):
     current = {field: getattr(instance, field) for field in IDENTITY_FIELDS}
     stored = getattr(instance, "_identity_before_save", {})
-    cache.delete_many(list({_key(field, value) for values in (current, stored) for field, value in values.items()
-                            if value}))
+    keys = list({_key(field, value) for values in (current, stored) for field, value in values.items() if value})
+    try:
+        cache.delete_many(keys)
+    except cache_unavailable_errors() as error:
+        # The change is saved; other processes may serve the cached user until AUTH_USER_CACHE_SECONDS pass.
+        logger.error("user cache unavailable, %s not invalidated (expires within %d s): %s",
+                     keys, settings.AUTH_USER_CACHE_SECONDS, error)

@@ -79,6 +79,10 @@ class MessageStore:
     def backfill(self) -> BackfillReport:
         return self.legacy.backfill()
 
+    def ping(self) -> None:
+        """One strongly consistent read of a known key: StoreUnavailable or StoreNotFound unless the table answers."""
+        self._get(items.BACKFILL_MARK_KEY)
+
     # ---------------------------------------------------------------- sends
 
     def send_to_user(self, *, sender: UserRef, recipient: UserRef, text: str,

@@ -8,13 +8,14 @@ from drf_spectacular.validation import validate_schema
 
 EXPECTED_OPERATIONS = {
     ("/api/health-check", "get"),
+    ("/api/health/ready", "get"),
     ("/api/auth/token", "post"),
     ("/api/users/@{handle}/short", "get"),
     ("/api/message_groups", "get"),
     ("/api/messages", "post"),
     ("/api/messages/{message_group_uuid}", "get"),
 }
-PUBLIC = {("/api/health-check", "get"), ("/api/auth/token", "post")}
+PUBLIC = {("/api/health-check", "get"), ("/api/health/ready", "get"), ("/api/auth/token", "post")}
 
 
 def operations(document):

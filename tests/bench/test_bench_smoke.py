@@ -1,9 +1,11 @@
 """The benchmark still runs end to end (tiny numbers), so it cannot rot unnoticed."""
 import json
+import shutil
 
 import pytest
 
 from tests.support.bench_scripts import run_bench_script
+from tests.support.components import require
 
 pytestmark = pytest.mark.ddb_local
 
@@ -57,3 +59,22 @@ def test_profile_shows_where_a_request_spends_its_time():
     assert result.returncode == 0, result.stderr[-3000:]
     assert "MessageGroupViewSet.list" in result.stdout
     assert "MessageStore.list_groups" in result.stdout
+
+
+def test_bench_runs_with_the_shared_cache_in_redis(tmp_path):
+    """--redis: the server's cache is a redis-server of the bench's own, used by every API request."""
+    require(shutil.which("redis-server") is not None, "redis-server")
+    out = tmp_path / "results.json"
+    result = run_bench_script(
+        "run.py", "--redis", "--requests", "4", "--warmup", "3", "--duration", "5", "--concurrency", "1",
+        "--workers", "1", "--scale-messages", "30", "--scale-groups", "12", "--json", str(out), timeout=120)
+    assert result.returncode == 0, result.stderr[-3000:]
+    results = json.loads(out.read_text())
+    assert all(row["errors"] == 0 for levels in results["api"].values() for row in levels.values())
+    # The user lookup's read, and a read and a write for each of the two throttles.
+    assert results["redis_commands_per_request"]["GET /api/message_groups"] >= 5
+    assert "cache: Redis (REDIS_URL)" in result.stdout
+    # Side by side with a second gunicorn on local memory, same requests in turn.
+    for path in ("/api/users/@bayko/short", "/api/message_groups"):
+        cost = results["cache_cost"][path]
+        assert cost["redis"]["requests"] == cost["local_memory"]["requests"] == 4

@@ -22,6 +22,10 @@ from users.throttling import LoginRateThrottle
 from users.validators import LOGIN_MAX_LENGTH
 
 WRONG_CREDENTIALS = OpenApiResponse(ErrorDetail, description="Wrong handle, email or password.")
+LOGIN_BUDGET_UNAVAILABLE = OpenApiResponse(
+    ErrorDetail, description="The login attempt budget cannot be checked (the shared cache is unavailable): no "
+                             "password was checked; retry after `Retry-After`.",
+)
 
 
 class UserShortSerializer(serializers.Serializer):
@@ -75,6 +79,7 @@ class TokenView(APIView):
             401: WRONG_CREDENTIALS,
             422: validation_errors(serializer_error_codes(CredentialsSerializer)),
             429: THROTTLED,
+            503: LOGIN_BUDGET_UNAVAILABLE,
             **BODY_ERRORS,
         },
     )
