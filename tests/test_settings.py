@@ -77,7 +77,7 @@ def test_dot_env_file_is_read_and_environment_variables_win_over_it(tmp_path):
     # The settings as shipped, beside a .env of our own (the project's own .env is the developer's).
     package = tmp_path / "cruddur"
     package.mkdir()
-    for name in ("__init__.py", "env.py", "settings.py"):
+    for name in ("__init__.py", "env.py", "cache_settings.py", "settings.py"):
         shutil.copy(PROJECT / "cruddur" / name, package / name)
     (tmp_path / ".env").write_text("DDB_MESSAGE_TABLE=table-from-dotenv\n")
     code = "import cruddur.settings as s; print(s.DDB_MESSAGE_TABLE)"

@@ -81,7 +81,7 @@ class MessageStore:
 
     def ping(self) -> None:
         """One strongly consistent read of a known key: StoreUnavailable or StoreNotFound unless the table answers."""
-        self._get(items.BACKFILL_MARK_KEY)
+        self.table.get(items.BACKFILL_MARK_KEY)
 
     # ---------------------------------------------------------------- sends
 

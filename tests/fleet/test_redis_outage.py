@@ -12,10 +12,10 @@ import redis
 import requests
 
 from bench.harness import PASSWORD, RedisServer, gunicorn
+from messaging.store.table_check import find_violations, read_table
 from tests.faults.app_client import Api, Browser, hidden_idempotency_key, timed, worker_pids
 from tests.faults.limits import APP_SLACK_SECONDS
 from tests.faults.servers import TABLE
-from tests.faults.table import group_invariant_violations, read_table
 from tests.support.fleet import fleet_env
 
 pytestmark = pytest.mark.ddb_local
@@ -136,4 +136,4 @@ def test_redis_killed_then_hanging_then_back_degrades_as_documented_and_recovers
         assert stored[message_uuid]["message"]["S"] == text
     for text in walk.acknowledged_forms:
         assert contents.message_texts(walk.group_uuid).count(text) == 1, text
-    assert group_invariant_violations(contents) == []
+    assert find_violations(contents) == []
