@@ -8,6 +8,7 @@ cookie and HTTPS settings apply.
 from pathlib import Path
 
 import dj_database_url
+from corsheaders.defaults import default_headers as default_cors_headers
 from django.core.exceptions import ImproperlyConfigured
 from dotenv import load_dotenv
 
@@ -146,6 +147,8 @@ FRONTEND_URL = env_str("FRONTEND_URL", "http://localhost:3000")
 BACKEND_URL = env_str("BACKEND_URL", "http://localhost:8000")
 CORS_ALLOWED_ORIGINS = [url.rstrip("/") for url in (FRONTEND_URL, BACKEND_URL)]
 CORS_URLS_REGEX = r"^/api/.*$"
+# The front end makes its sends retry-safe with Idempotency-Key; a preflight must allow it.
+CORS_ALLOW_HEADERS = (*default_cors_headers, "idempotency-key")
 # The client reads the next page from `Link` and backs off by `Retry-After`.
 CORS_EXPOSE_HEADERS = ["Link", "Retry-After"]
 
