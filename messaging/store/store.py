@@ -38,6 +38,10 @@ _UNAVAILABLE_CODES = frozenset({
     "ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded",
     "InternalServerError", "ServiceUnavailable", "LimitExceededException",
 })
+# Refusals the calling method answers itself (a lost race, a taken key); any other code is no answer.
+_CALLER_HANDLES_CODES = frozenset({
+    "ConditionalCheckFailedException", "TransactionCanceledException", "TransactionConflictException",
+})
 _UNAVAILABLE_REASONS = frozenset({"ThrottlingError", "ProvisionedThroughputExceeded", "RequestLimitExceeded"})
 RECEIPT_TTL_SECONDS = 24 * 3600
 
@@ -452,18 +456,26 @@ class MessageStore:
             kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
     def _call(self, operation: str, **kwargs) -> dict:
-        """Call DynamoDB (botocore already retried); outages and throttling become StoreUnavailable."""
+        """Call DynamoDB (botocore already retried); outages and throttling become StoreUnavailable.
+
+        Only the refusals in _CALLER_HANDLES_CODES reach the caller as ClientError. Any other refusal
+        (a ValidationException, a permission error) is logged as an error and becomes StoreUnavailable:
+        the input a client controls is checked before it gets here, so it is ours to fix, never a 500.
+        """
         try:
             return getattr(self.client, operation)(**kwargs)
         except (BotoConnectionError, HTTPClientError) as error:
             raise StoreUnavailable(f"DynamoDB unreachable: {error}") from error
         except ClientError as error:
             code = error.response["Error"]["Code"]
+            if code in _CALLER_HANDLES_CODES:
+                raise
             if code in _UNAVAILABLE_CODES:
                 raise StoreUnavailable(f"DynamoDB refused: {code}") from error
             if code == "ResourceNotFoundException":
                 raise StoreNotFound(f"table {self.table_name} not found") from error
-            raise
+            logger.error("DynamoDB refused %s on %s: %s", operation, self.table_name, error)
+            raise StoreUnavailable(f"DynamoDB refused {operation}: {code}") from error
 
     def _deadline(self) -> float:
         return time.monotonic() + self.retry_deadline_seconds
