@@ -84,11 +84,27 @@ class MessageStore:
     # ---------------------------------------------------------------- reads
 
     def get_conversation(self, group_uuid: str) -> Conversation | None:
-        """Strongly consistent; conversations of the old backend are read from the group GSI."""
-        item = self._get(items.conversation_key(group_uuid))
-        if item is not None:
-            return items.conversation_from_item(item)
-        return self._legacy_conversation(group_uuid)
+        """Strongly consistent. Until the table is backfilled, conversations of the old backend are derived
+        from the group GSI; after, every conversation has its item and a missing one costs one GetItem."""
+        conversation = self._stored_conversation(group_uuid)
+        if conversation is None and not self.is_backfilled():
+            conversation = self._legacy_conversation(group_uuid)
+        return conversation
+
+    def get_conversation_of_member(self, group_uuid: str, member_uuid: str) -> Conversation | None:
+        """The conversation if `member_uuid` is one of its members, else None.
+
+        A missing conversation and someone else's cost the same DynamoDB calls, so a caller cannot tell
+        them apart by time: after backfill one GetItem each; before it, the GSI search a missing one needs
+        is made for someone else's too.
+        """
+        conversation = self._stored_conversation(group_uuid)
+        if conversation is not None and conversation.member(member_uuid) is not None:
+            return conversation
+        if self.is_backfilled():
+            return None
+        legacy = self._legacy_conversation(group_uuid)
+        return legacy if legacy is not None and legacy.member(member_uuid) is not None else None
 
     def find_conversation_between(self, a_uuid: str, b_uuid: str) -> str | None:
         conversation = self._conversation_between(a_uuid, b_uuid)
@@ -107,7 +123,10 @@ class MessageStore:
                           newest_first=False)
 
     def is_backfilled(self) -> bool:
-        """True once `backfill` ran (or the table was created by this project): no legacy searches needed."""
+        """True once `backfill` ran (or the table was created by this project): no legacy searches are made.
+
+        So `ddb backfill` must run again after the old backend last wrote to the table; until then a
+        conversation it started is not found (it is idempotent and safe to repeat)."""
         if not self._backfilled:
             self._backfilled = self._get(items.BACKFILL_MARK_KEY) is not None
         return self._backfilled
@@ -209,7 +228,8 @@ class MessageStore:
         """Write conversation and pair items for conversations the old backend wrote."""
         report = BackfillReport()
         for group_uuid in sorted(self._all_group_uuids()):
-            conversation = self.get_conversation(group_uuid)
+            # Whatever the mark says: the old backend may have written conversations since the last run.
+            conversation = self._stored_conversation(group_uuid) or self._legacy_conversation(group_uuid)
             if conversation is None:
                 continue
             report = replace(report, conversations=report.conversations + 1)
@@ -231,6 +251,10 @@ class MessageStore:
         self._backfilled = True
 
     # ---------------------------------------------------------------- internals: conversations
+
+    def _stored_conversation(self, group_uuid: str) -> Conversation | None:
+        item = self._get(items.conversation_key(group_uuid))
+        return items.conversation_from_item(item) if item is not None else None
 
     def _conversation_between(self, a_uuid: str, b_uuid: str) -> Conversation | None:
         group_uuid = self._pair_target(a_uuid, b_uuid)

@@ -1,28 +1,17 @@
 """A table the old backend wrote: random group uuids, two group items, no conversation/pair items."""
-import uuid
-
 from messaging.store import items
-from messaging.store.models import Message
 from messaging.store.store import MessageStore
 from tests.store.conftest import ANDREW, BAYKO, LONDO
-
-
-def write_old_backend_conversation(store: MessageStore, a, b, texts, start="2025-06-01T10:00:00.000000+00:00"):
-    """Exactly what the old Flask backend's create_message_group/create_message wrote."""
-    group = str(uuid.uuid4())
-    times = [start[:17] + f"{n:02d}" + start[19:] for n in range(len(texts))]
-    for text, at, sender in zip(texts, times, [a, b] * len(texts), strict=False):
-        store.client.put_item(TableName=store.table_name,
-                              Item=items.message_item(Message(group, str(uuid.uuid4()), at, text, sender)))
-    for owner, other in ((a, b), (b, a)):
-        store.client.put_item(TableName=store.table_name,
-                              Item=items.group_item(owner.uuid, times[-1], group, other, texts[-1]))
-    return group
+from tests.stored_state import forget_backfill, write_old_backend_items
 
 
 def old_table(store: MessageStore) -> MessageStore:
-    store.client.delete_item(TableName=store.table_name, Key=items.BACKFILL_MARK_KEY)
+    forget_backfill(store.client, store.table_name)
     return MessageStore(store.client, store.table_name, clock=store.clock)
+
+
+def write_old_backend_conversation(store: MessageStore, a, b, texts, start="2025-06-01T10:00:00.000000+00:00"):
+    return write_old_backend_items(store.client, store.table_name, a, b, texts, start)
 
 
 def test_old_conversations_are_listed_read_and_continued(store):
@@ -67,3 +56,15 @@ def test_backfill_writes_conversation_and_pair_items_and_drops_duplicates(store)
     assert store.is_backfilled()
     again = store.backfill()
     assert (again.conversations, again.conversations_created, again.pairs_created) == (2, 0, 0)
+
+
+def test_after_backfill_reads_search_no_gsi_until_backfill_runs_again(store):
+    """The rule: a backfilled table has a conversation item for every conversation, so reads make no GSI
+    search; a conversation the old backend starts later is found once `backfill` runs again."""
+    assert store.is_backfilled()
+    group = write_old_backend_conversation(store, ANDREW, BAYKO, ["written by the old backend later"])
+    assert store.get_conversation(group) is None
+    assert store.get_conversation_of_member(group, ANDREW.uuid) is None
+
+    assert store.backfill().conversations_created == 1
+    assert store.get_conversation_of_member(group, ANDREW.uuid).uuid == group
