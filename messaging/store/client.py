@@ -9,9 +9,10 @@ from botocore.config import Config
 class ClientSettings:
     region: str
     endpoint_url: str | None = None
-    connect_timeout: float = 2.0
-    read_timeout: float = 5.0
-    max_attempts: int = 3
+    # The app's defaults (cruddur.settings): a hanging DynamoDB costs a call at most 2 x (0.5 s + 1.0 s).
+    connect_timeout: float = 0.5
+    read_timeout: float = 1.0
+    max_attempts: int = 2
     max_pool_connections: int = 32
 
 

@@ -72,7 +72,8 @@ class MessageStore:
         table_name: str,
         clock: Callable[[], datetime] = utc_now,
         group_updates: GroupUpdates = "inline",
-        retry_deadline_seconds: float = 15.0,
+        # Lost races are retried until then; a request's DynamoDB work has a deadline of a few seconds.
+        retry_deadline_seconds: float = 3.0,
     ):
         self.client = client
         self.table_name = table_name
