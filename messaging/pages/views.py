@@ -1,6 +1,7 @@
 """The message pages. They call `messaging.services` only, and follow post-redirect-get."""
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from messaging import services
@@ -12,6 +13,7 @@ from messaging.pages.problems import bad_link_page, not_found_page, store_unavai
 from messaging.validation import MAX_MESSAGE_CHARS
 
 UNPROCESSABLE = 422  # a form sent back with its errors
+# The message pages show people's messages: never_cache makes them `Cache-Control: private, no-store` (and more).
 
 
 def form_context(form: MessageForm) -> dict:
@@ -38,6 +40,7 @@ def send_from_form(sender, form: MessageForm, **recipient):
 
 
 @require_GET
+@never_cache
 @login_required
 @store_unavailable_as_page
 def conversations(request):
@@ -55,6 +58,7 @@ def conversations(request):
 
 
 @require_http_methods(["GET", "POST"])
+@never_cache
 @login_required
 @store_unavailable_as_page
 def conversation(request, message_group_uuid):
@@ -97,6 +101,7 @@ def conversation(request, message_group_uuid):
 
 
 @require_http_methods(["GET", "POST"])
+@never_cache
 @login_required
 @store_unavailable_as_page
 def new_message(request, handle):
