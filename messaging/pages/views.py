@@ -13,7 +13,6 @@ from messaging.pages.problems import bad_link_page, not_found_page, store_unavai
 from messaging.validation import MAX_MESSAGE_CHARS
 
 UNPROCESSABLE = 422  # a form sent back with its errors
-# The message pages show people's messages: never_cache makes them `Cache-Control: private, no-store` (and more).
 
 
 def form_context(form: MessageForm) -> dict:
@@ -40,7 +39,7 @@ def send_from_form(sender, form: MessageForm, **recipient):
 
 
 @require_GET
-@never_cache
+@never_cache  # people's messages: `Cache-Control: private, no-store` (and more) on the message pages
 @login_required
 @store_unavailable_as_page
 def conversations(request):
