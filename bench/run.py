@@ -170,6 +170,9 @@ def run(args) -> dict:
             manage(env, "collectstatic", "--no-input")  # as deployed: WhiteNoise holds the files' index
             manage(env, "ddb", "schema-load")
             manage(env, "seed_users")
+            # This process seeds in bulk (batch writes a web request never makes): the generous limits of the
+            # operator commands, not the web request's deadline that the gunicorn under test keeps.
+            os.environ.update({"DDB_CONNECT_TIMEOUT": "2", "DDB_READ_TIMEOUT": "5", "DDB_MAX_ATTEMPTS": "3"})
             import django
             django.setup()
             from messaging import ddb

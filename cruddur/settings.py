@@ -14,6 +14,7 @@ from csp.constants import SELF as CSP_SELF
 from django.core.exceptions import ImproperlyConfigured
 from dotenv import load_dotenv
 
+from cruddur import swagger_ui
 from cruddur.env import env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -148,8 +149,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # Content-Security-Policy on every answer (django-csp): scripts and styles from our own origin only, never
 # inline. The one exception is the inline <style> of drf-spectacular's Swagger UI page, allowed by its hash
 # (its init script comes from a file: SpectacularSwaggerSplitView). tests/browser/test_content_security_policy.py
-# loads the pages, the admin and the docs in Chromium and fails on any violation, so a changed template shows.
-SWAGGER_UI_STYLE_HASH = "sha256-MMpT0iDxyjALd9PdfepImGX3DBfJPXZ4IlDWdPAgtn0="  # drf-spectacular 0.30.0
+# loads the pages, the admin and the docs in Chromium and fails on any violation.
+SWAGGER_UI_STYLE_HASH = swagger_ui.inline_style_hash()
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [CSP_SELF],

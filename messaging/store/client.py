@@ -9,10 +9,11 @@ from botocore.config import Config
 class ClientSettings:
     region: str
     endpoint_url: str | None = None
-    # The app's defaults (cruddur.settings): a hanging DynamoDB costs a call at most 2 x (0.5 s + 1.0 s).
-    connect_timeout: float = 0.5
-    read_timeout: float = 1.0
-    max_attempts: int = 2
+    # Generous, for work no one waits on at a screen (commands, the stream Lambda, tools): a cold DynamoDB Local
+    # takes seconds to create a table. Web requests have a deadline of their own (cruddur.settings DDB_*).
+    connect_timeout: float = 2.0
+    read_timeout: float = 5.0
+    max_attempts: int = 3
     max_pool_connections: int = 32
 
 

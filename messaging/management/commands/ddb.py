@@ -82,7 +82,8 @@ class Command(BaseCommand):
         self.as_json = as_json
         run = getattr(self, "_" + subcommand.replace("-", "_"))
         try:
-            run(**options)
+            with ddb.operator_limits():
+                run(**options)
         except (StoreError, BotoCoreError, ClientError) as error:  # StoreUnavailable is a StoreError
             raise CommandError(f"{subcommand} on table {ddb.table_name()} failed: {error}") from None
 
