@@ -24,6 +24,8 @@ sys.path.insert(0, str(PROJECT_DIR))
 
 from messaging.devtools.dynamodb_local import DynamoDBLocal, free_port, port_is_open  # noqa: E402
 
+# The deployed gunicorn settings (threaded workers), so what is measured is what runs.
+GUNICORN_CONFIG = str(PROJECT_DIR / "cruddur" / "gunicorn_conf.py")
 # users.seed.DEFAULT_SEED_PASSWORD (not imported: that module needs Django set up first).
 PASSWORD = "cruddur-demo-password"
 
@@ -120,7 +122,7 @@ def wait_until_listening(process: subprocess.Popen, port: int, what: str, timeou
 def gunicorn(env: dict, workers: int, python: str = sys.executable):
     port = free_port()
     process = subprocess.Popen(
-        [python, "-m", "gunicorn", "cruddur.wsgi", "--workers", str(workers),
+        [python, "-m", "gunicorn", "cruddur.wsgi", "--config", GUNICORN_CONFIG, "--workers", str(workers),
          "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
         cwd=PROJECT_DIR, env=env,
     )

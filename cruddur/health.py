@@ -79,6 +79,9 @@ READINESS = inline_serializer("Readiness", {
 
 @extend_schema(
     summary="Liveness check",
+    description="Answers 200 when this process can serve requests. It checks nothing else: not DynamoDB, not "
+    "the user database, not Cognito. Kept so (the old client's contract) because a load balancer that took a "
+    "DynamoDB outage for a dead instance would take every instance out of service at once.",
     responses=inline_serializer(
         "HealthCheck", {"success": serializers.BooleanField(), "ver": serializers.IntegerField()}
     ),

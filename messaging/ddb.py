@@ -1,4 +1,5 @@
 """The process-wide DynamoDB client and store, built once from the Django settings."""
+import contextlib
 import functools
 
 from django.conf import settings
@@ -15,7 +16,13 @@ _DDB_SETTINGS = {
 }
 
 
+_operator_work = False  # True inside operator_limits()
+
+
 def client_settings() -> ClientSettings:
+    """The web requests' client limits (their DynamoDB deadline); inside operator_limits(), ClientSettings' own."""
+    if _operator_work:
+        return ClientSettings(region=settings.AWS_DEFAULT_REGION, endpoint_url=settings.AWS_ENDPOINT_URL)
     return ClientSettings(
         region=settings.AWS_DEFAULT_REGION,
         endpoint_url=settings.AWS_ENDPOINT_URL,
@@ -23,6 +30,20 @@ def client_settings() -> ClientSettings:
         read_timeout=settings.DDB_READ_TIMEOUT,
         max_attempts=settings.DDB_MAX_ATTEMPTS,
     )
+
+
+@contextlib.contextmanager
+def operator_limits():
+    """For a management command: no one waits at a screen, and a cold DynamoDB Local takes seconds to create a
+    table, so the client gets ClientSettings' generous limits instead of a web request's deadline."""
+    global _operator_work
+    _operator_work = True
+    reset()
+    try:
+        yield
+    finally:
+        _operator_work = False
+        reset()
 
 
 @functools.cache

@@ -104,8 +104,9 @@ def read_conversation(*, user: User, message_group_uuid: str, limit: str | None 
 
 
 def _conversation_of(*, user: User, message_group_uuid: str) -> Conversation:
-    conversation = ddb.get_store().get_conversation(message_group_uuid=message_group_uuid.lower())
-    if conversation is None or conversation.member(str(user.uuid)) is None:
+    conversation = ddb.get_store().get_conversation_of_member(message_group_uuid=message_group_uuid.lower(),
+                                                              member_uuid=str(user.uuid))
+    if conversation is None:
         raise NotFound("no such conversation")
     return conversation
 

@@ -1,4 +1,7 @@
 """DynamoDB Local started as `manage.py rundev` starts it, with the design's table."""
+import socket
+import subprocess
+
 import pytest
 
 from messaging.store import schema
@@ -42,3 +45,19 @@ def test_data_survives_a_restart(tmp_path):
     with DynamoDBLocal(data_dir=tmp_path) as second:
         client = make_client(ClientSettings(region="us-east-1", endpoint_url=second.endpoint_url))
         assert "kept" in schema.list_tables(client)
+
+
+def non_loopback_addresses() -> list[str]:
+    return [address for address in subprocess.run(["hostname", "-I"], capture_output=True, text=True,
+                                                   check=True).stdout.split() if not address.startswith("127.")]
+
+
+def test_dynamodb_local_answers_on_other_interfaces_as_the_readme_warns(ddb_local_server):
+    """The jar cannot bind to loopback only (README, "DynamoDB Local listens on every interface"). If a
+    later jar can, this fails: then bind it to 127.0.0.1 and turn this into the test that it refuses."""
+    addresses = non_loopback_addresses()
+    if not addresses:
+        pytest.skip("this machine has no address but loopback")
+    for address in addresses:
+        with socket.create_connection((address, ddb_local_server.port), timeout=2):
+            pass  # connected: reachable from other hosts unless a firewall closes the port

@@ -1,4 +1,6 @@
 """Thin viewsets: parse the request, call the messaging services, serialize the dataclasses."""
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
@@ -47,6 +49,8 @@ def recipient_of(body: dict) -> Recipient:
     return ToHandle(handle=_as_text(body.get("handle")))
 
 
+# Answers with people's messages: never stored by a browser or a shared cache (Cache-Control: private, no-store).
+@method_decorator(never_cache, name="dispatch")
 class MessageGroupViewSet(viewsets.ViewSet):
     @extend_schema(
         operation_id="message_groups_list",
@@ -63,6 +67,7 @@ class MessageGroupViewSet(viewsets.ViewSet):
         return page_response(request, page, MessageGroupSerializer)
 
 
+@method_decorator(never_cache, name="dispatch")
 class MessageViewSet(viewsets.ViewSet):
     lookup_field = "message_group_uuid"
     lookup_value_regex = "[^/]+"  # the service answers a malformed uuid with its error code

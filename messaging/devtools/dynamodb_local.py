@@ -52,7 +52,8 @@ def port_is_open(port: int, host: str = "127.0.0.1") -> bool:
 
 
 class DynamoDBLocal:
-    """One DynamoDB Local process on 127.0.0.1; data on disk in `data_dir`, or in memory."""
+    """One DynamoDB Local process, used at 127.0.0.1 (but reachable on every interface); data on disk in
+    `data_dir`, or in memory."""
 
     def __init__(self, port: int | None = None, data_dir: Path | None = None):
         self.port = port or free_port()
@@ -71,7 +72,8 @@ class DynamoDBLocal:
             java,
             f"-Djava.library.path={jar.parent / 'DynamoDBLocal_lib'}",
             "-jar", str(jar),
-            # The jar has no bind-address option: it listens on every interface of this port.
+            # The jar has no bind-address option (its -help, its Jetty `new Server(port)`): it listens on
+            # every interface of this port, IPv4 and IPv6. README "DynamoDB Local listens on every interface".
             "-port", str(self.port),
             "-sharedDb",  # one database whatever the client's credentials and region
             "-disableTelemetry",

@@ -1,6 +1,7 @@
 """The message pages. They call `messaging.services` and `users.selectors` only, and follow post-redirect-get."""
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from messaging import services
@@ -42,6 +43,7 @@ def send_from_form(*, sender: User, form: MessageForm, to: Recipient) -> Message
 
 
 @require_GET
+@never_cache  # people's messages: `Cache-Control: private, no-store` (and more) on the message pages
 @login_required
 @store_unavailable_as_page
 def conversations(request):
@@ -59,6 +61,7 @@ def conversations(request):
 
 
 @require_http_methods(["GET", "POST"])
+@never_cache
 @login_required
 @store_unavailable_as_page
 def conversation(request, message_group_uuid):
@@ -102,6 +105,7 @@ def conversation(request, message_group_uuid):
 
 
 @require_http_methods(["GET", "POST"])
+@never_cache
 @login_required
 @store_unavailable_as_page
 def new_message(request, handle):

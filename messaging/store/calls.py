@@ -4,6 +4,7 @@ botocore already retried each call (standard mode); what is left is an outage or
 or a missing table (StoreNotFound).
 """
 import contextlib
+import logging
 import random
 import time
 from collections.abc import Iterator
@@ -13,9 +14,15 @@ from botocore.exceptions import ConnectionError as BotoConnectionError
 
 from messaging.store.errors import StoreConflict, StoreNotFound, StoreUnavailable
 
+logger = logging.getLogger(__name__)
+
 UNAVAILABLE_CODES = frozenset({
     "ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded",
     "InternalServerError", "ServiceUnavailable", "LimitExceededException",
+})
+# Refusals the calling method answers itself (a lost race, a taken key); any other code is no answer.
+CALLER_HANDLES_CODES = frozenset({
+    "ConditionalCheckFailedException", "TransactionCanceledException", "TransactionConflictException",
 })
 
 
@@ -28,18 +35,26 @@ class Table:
 
     @contextlib.contextmanager
     def mapped_errors(self):
-        """Outages and throttling become StoreUnavailable, a missing table StoreNotFound."""
+        """Outages and throttling become StoreUnavailable, a missing table StoreNotFound.
+
+        Only the refusals in CALLER_HANDLES_CODES reach the caller as ClientError. Any other refusal
+        (a ValidationException, a permission error) is logged as an error and becomes StoreUnavailable:
+        the input a client controls is checked before it gets here, so it is ours to fix, never a 500.
+        """
         try:
             yield
         except (BotoConnectionError, HTTPClientError) as error:
             raise StoreUnavailable(f"DynamoDB unreachable: {error}") from error
         except ClientError as error:
             code = error.response["Error"]["Code"]
+            if code in CALLER_HANDLES_CODES:
+                raise
             if code in UNAVAILABLE_CODES:
                 raise StoreUnavailable(f"DynamoDB refused: {code}") from error
             if code == "ResourceNotFoundException":
                 raise StoreNotFound(f"table {self.table_name} not found") from error
-            raise
+            logger.error("DynamoDB refused a call on %s: %s", self.table_name, error)
+            raise StoreUnavailable(f"DynamoDB refused: {code}") from error
 
     def call(self, operation: str, **kwargs) -> dict:
         with self.mapped_errors():

@@ -9,6 +9,8 @@ from botocore.config import Config
 class ClientSettings:
     region: str
     endpoint_url: str | None = None
+    # Generous, for work no one waits on at a screen (commands, the stream Lambda, tools): a cold DynamoDB Local
+    # takes seconds to create a table. Web requests have a deadline of their own (cruddur.settings DDB_*).
     connect_timeout: float = 2.0
     read_timeout: float = 5.0
     max_attempts: int = 3

@@ -1,9 +1,12 @@
-"""Opaque pagination cursors: a base64url-wrapped item sort key."""
+"""Opaque pagination cursors: a base64url-wrapped item sort key.
+
+A cursor decodes only to a sort key this store (or the old backend) writes, so a crafted one never
+reaches DynamoDB as a key it would refuse."""
 import base64
 import binascii
 
 from messaging.store.errors import InvalidCursor
-from messaging.store.timefmt import parse_time
+from messaging.store.timefmt import is_item_time
 
 
 def encode_cursor(sort_key: str) -> str:
@@ -14,7 +17,8 @@ def decode_cursor(cursor: str) -> str:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         sort_key = base64.urlsafe_b64decode(padded.encode("ascii")).decode()
-        parse_time(sort_key)
     except (ValueError, UnicodeError, binascii.Error):
-        raise InvalidCursor(f"not a cursor: {cursor[:40]!r}") from None
+        sort_key = None
+    if sort_key is None or not is_item_time(sort_key):
+        raise InvalidCursor(f"not a cursor: {cursor[:40]!r}")
     return sort_key

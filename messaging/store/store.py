@@ -36,7 +36,8 @@ class MessageStore:
         *,
         clock: Callable[[], datetime] = utc_now,
         group_updates: GroupUpdates = "inline",
-        retry_deadline_seconds: float = 15.0,
+        # Lost races are retried until then; a request's DynamoDB work has a deadline of a few seconds.
+        retry_deadline_seconds: float = 3.0,
     ):
         self.client = client
         self.table_name = table_name
@@ -49,11 +50,31 @@ class MessageStore:
     # ---------------------------------------------------------------- reads
 
     def get_conversation(self, *, message_group_uuid: str) -> Conversation | None:
-        """Strongly consistent; conversations of the old backend are read from the group GSI."""
+        """Strongly consistent. Until the table is backfilled, conversations of the old backend are derived
+        from the group GSI; after, every conversation has its item and a missing one costs one GetItem."""
+        conversation = self._stored_conversation(message_group_uuid)
+        if conversation is None and not self.legacy.is_backfilled():
+            conversation = self.legacy.conversation(message_group_uuid)
+        return conversation
+
+    def get_conversation_of_member(self, *, message_group_uuid: str, member_uuid: str) -> Conversation | None:
+        """The conversation if `member_uuid` is one of its members, else None.
+
+        A missing conversation and someone else's cost the same DynamoDB calls, so a caller cannot tell
+        them apart by time: after backfill one GetItem each; before it, the GSI search a missing one needs
+        is made for someone else's too.
+        """
+        conversation = self._stored_conversation(message_group_uuid)
+        if conversation is not None and conversation.member(member_uuid) is not None:
+            return conversation
+        if self.legacy.is_backfilled():
+            return None
+        legacy = self.legacy.conversation(message_group_uuid)
+        return legacy if legacy is not None and legacy.member(member_uuid) is not None else None
+
+    def _stored_conversation(self, message_group_uuid: str) -> Conversation | None:
         item = self.table.get(items.conversation_key(message_group_uuid))
-        if item is not None:
-            return items.conversation_from_item(item)
-        return self.legacy.conversation(message_group_uuid)
+        return items.conversation_from_item(item) if item is not None else None
 
     def find_conversation_between(self, *, a_uuid: str, b_uuid: str) -> str | None:
         conversation = self._conversation_between(a_uuid, b_uuid)

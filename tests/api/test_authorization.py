@@ -3,6 +3,9 @@ import uuid
 
 import pytest
 
+from messaging import ddb
+from messaging.services import user_ref
+from tests.support.store import forget_backfill, write_old_backend_items
 from tests.support.tokens import auth
 
 
@@ -60,3 +63,44 @@ def test_anonymous_gets_401(client, conversation, endpoint):
 
 def test_anonymous_gets_401_for_users_too(client, alice):
     assert client.get("/api/users/@alice/short").status_code == 401
+
+
+def dynamodb_calls_of(client, path, headers) -> list[str]:
+    """The DynamoDB operations one request makes, in order (counted on the app's own client)."""
+    calls = []
+
+    def count(model, **kwargs):
+        calls.append(model.name)
+
+    events = ddb.get_client().meta.events
+    events.register("before-call.dynamodb", count)
+    try:
+        assert client.get(path, **headers).status_code == 404
+    finally:
+        events.unregister("before-call.dynamodb", count)
+    return calls
+
+
+@pytest.mark.parametrize("backfilled", [True, False], ids=["backfilled", "old-backend-table"])
+def test_missing_and_someone_elses_conversation_cost_the_same_dynamodb_calls(client, app_ddb, conversation, alice,
+                                                                             bob, carol, backfilled):
+    """No existence leak through timing: for carol, a missing uuid, alice's conversation with bob (its item
+    stored) and an old-backend conversation of theirs make the same calls. Was: one extra GSI Query for a
+    missing uuid even on a backfilled table (~1.6 ms, enough to tell them apart)."""
+    table_client, table = app_ddb
+    old_backend_group = write_old_backend_items(table_client, table, user_ref(user=alice), user_ref(user=bob), ["hi"])
+    if not backfilled:
+        forget_backfill(table_client, table)
+    ddb.reset()
+    dynamodb_calls_of(client, f"/api/messages/{uuid.uuid4()}", auth(carol))  # the backfill mark is read once
+
+    groups = {"missing": str(uuid.uuid4()), "someone else's": conversation, "someone else's, old backend":
+              old_backend_group}
+    calls = {name: dynamodb_calls_of(client, f"/api/messages/{group}", auth(carol)) for name, group in groups.items()}
+    if backfilled:
+        # A backfilled table has a conversation item for each conversation: one GetItem, no GSI search (an
+        # old-backend conversation written after the backfill is found once backfill runs again).
+        assert calls["missing"] == ["GetItem"], calls
+    else:
+        assert "Query" in calls["missing"], calls
+    assert len({tuple(operations) for operations in calls.values()}) == 1, calls

@@ -305,6 +305,34 @@ def test_bad_paging_parameters_are_422(client, alice, refused, conversation):
                 assert_refused(client.get(f"{path}?{query}", **auth(alice)), 422, codes)
 
 
+# Cursors that decode to text fromisoformat() parses but the app never issues; the first is the attack run's:
+# DynamoDB Local refuses a sort key over 1,024 bytes, and the refusal was a 500.
+CRAFTED_CURSORS = {
+    "a fraction of 2,000 digits": cursor_of("2026-11-24T12:30:01." + "1" * 2000 + "+00:00"),
+    "a fraction of 7 digits": cursor_of("2026-11-24T12:30:01.1234567+00:00"),
+    "a bare date": cursor_of("2026-11-24"),
+    "a week date": cursor_of("2026-W48-2T12:30:01+00:00"),
+    "no separators": cursor_of("20261124T123001+0000"),
+    "non-ASCII digits": cursor_of("\u0662026-11-24T12:30:01.123456+00:00"),
+}
+
+
+def test_crafted_cursors_are_422_on_moto_and_dynamodb_local(client, alice, refused, conversation):
+    for path in ["/api/message_groups", f"/api/messages/{conversation}"]:
+        for name, cursor in CRAFTED_CURSORS.items():
+            for direction in ("before", "after"):
+                with refused(f"{path.split('/')[2]}?{direction}= {name}"):
+                    response = client.get(f"{path}?{direction}={cursor}", **auth(alice))
+                    assert_refused(response, 422, ["cursor_invalid"])
+
+
+def test_cursors_of_old_backend_times_are_still_accepted(client, alice, conversation):
+    """The old backend wrote isoformat() of other offsets, and no fraction at a whole second."""
+    for time in ["2026-11-24T12:30:01+00:00", "2026-11-24T13:30:01.123456+01:00", "2026-11-24T12:30:01.123456"]:
+        response = client.get(f"/api/messages/{conversation}?before={cursor_of(time)}", **auth(alice))
+        assert response.status_code == 200, (time, response.content[:300])
+
+
 BAD_TOKEN_REQUESTS = [
     (b"username=bob&password=x", 422, ["body_not_json"]),
     (b'{"username": "bob", "password": NaN}', 422, ["body_not_json"]),

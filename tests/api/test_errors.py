@@ -108,6 +108,26 @@ def test_unreachable_dynamodb_is_503_with_retry_after(client, alice, bob, settin
         ddb.reset()
 
 
+@pytest.mark.parametrize("ddb_backend", ["moto"], indirect=True)
+def test_a_dynamodb_validation_error_is_a_logged_503_never_a_500(alice, app_ddb, monkeypatch, caplog):
+    """Whatever DynamoDB refuses as invalid (client input is checked before) is the app's fault: 503, logged."""
+    from botocore.exceptions import ClientError
+
+    from messaging import ddb
+
+    def refuse(**kwargs):
+        error = {"Code": "ValidationException", "Message": "Aggregated size of all range keys has exceeded the size"
+                 " limit of 1024 bytes"}
+        raise ClientError({"Error": error}, "Query")
+
+    monkeypatch.setattr(ddb.get_store().client, "query", refuse)
+    response = Client(raise_request_exception=False).get("/api/message_groups", **auth(alice))
+    assert "unavailable" in assert_json_error(response, 503)["detail"]
+    assert int(response["Retry-After"]) >= 1
+    assert any(record.levelname == "ERROR" and "ValidationException" in record.getMessage()
+               for record in caplog.records)
+
+
 def test_any_accept_header_gets_json_never_406(client, alice):
     for accept in ("text/html", "application/xml", "image/png"):
         response = client.get("/api/users/@alice/short", HTTP_ACCEPT=accept, **auth(alice))

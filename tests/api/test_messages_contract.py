@@ -248,3 +248,19 @@ def test_history_from_past_years_stays_reachable(client, app_ddb, alice, bob):
         url = next_link(response)
     assert texts == ["from 2019", "now 0", "now 1", "now 2"]
     assert ddb.table_name() == app_ddb[1]
+
+
+def assert_never_stored(response):
+    directives = {part.strip() for part in response["Cache-Control"].split(",")}
+    assert {"private", "no-store"} <= directives, response["Cache-Control"]
+
+
+@pytest.mark.parametrize("ddb_backend", ["moto"], indirect=True)
+def test_answers_with_messages_are_never_stored_by_a_cache(client, alice, bob, conversation):
+    for response in (
+        client.get("/api/message_groups", **auth(alice)),
+        client.get(f"/api/messages/{conversation}", **auth(alice)),
+        send(client, alice, message="for alice and bob only", message_group_uuid=conversation),
+    ):
+        assert response.status_code == 200
+        assert_never_stored(response)

@@ -50,7 +50,8 @@ def test_health_check_is_never_throttled(client, rates):
 
 
 @pytest.mark.parametrize("origin_setting", ["FRONTEND_URL", "BACKEND_URL"])
-def test_cors_preflight_allows_the_front_end_with_authorization(client, settings, origin_setting):
+def test_cors_preflight_allows_the_front_end_with_authorization_and_idempotency_key(client, settings,
+                                                                                    origin_setting):
     origin = getattr(settings, origin_setting).rstrip("/")
     response = client.options(
         "/api/messages",
@@ -61,7 +62,8 @@ def test_cors_preflight_allows_the_front_end_with_authorization(client, settings
     assert response.status_code == 200
     assert response["Access-Control-Allow-Origin"] == origin
     allowed = {header.strip().lower() for header in response["Access-Control-Allow-Headers"].split(",")}
-    assert {"authorization", "content-type"} <= allowed
+    # Without idempotency-key here a browser refuses to send a retry-safe message cross-origin.
+    assert {"authorization", "content-type", "idempotency-key"} <= allowed
     assert "POST" in response["Access-Control-Allow-Methods"]
 
 

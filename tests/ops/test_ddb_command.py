@@ -11,6 +11,7 @@ from messaging.management.commands.ddb import DEMO_CONVERSATION
 from messaging.recipients import InConversation, ToHandle
 from messaging.store import schema
 from messaging.store.store import MessageStore
+from tests.support.store import forget_backfill
 from users.models import User
 from users.seed import DEFAULT_SEED_PASSWORD, seed_users
 
@@ -163,6 +164,7 @@ def test_backfill_adopts_conversations_of_the_old_backend(app_ddb, ddb_command, 
     andrew, bayko = demo_users["andrewbrown"], demo_users["bayko"]
     group = "5ae290ed-55d1-47ee-b1f4-34c3a5d6e7f8"
     last = "2026-11-20T09:15:00.000001+00:00"
+    forget_backfill(client, table)  # a table the old backend wrote was never backfilled
     # Exactly what the old backend wrote: two group items, each naming the other member, and messages.
     for owner, other in ((andrew, bayko), (bayko, andrew)):
         client.put_item(TableName=table, Item={

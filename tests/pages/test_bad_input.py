@@ -2,6 +2,7 @@
 login): a clear error next to the form, the text kept in it, and nothing written: the DynamoDB
 table holds the same items and the user rows are unchanged. Cases of one kind share a test and
 each is a subtest, so a failure names it."""
+import base64
 import html as html_escapes
 import re
 from contextlib import contextmanager
@@ -201,3 +202,12 @@ def test_an_email_longer_than_a_handle_can_be_typed_and_logs_in(client, andrew):
     response = client.post("/login", {"username": andrew.email, "password": PASSWORD})
     assert response.status_code == 302
     assert response["Location"] == "/messages"
+
+
+def test_crafted_cursors_are_a_400_page_on_moto_and_dynamodb_local(andrew_client, conversation_uuid):
+    # A fraction of 2,000 digits parses as a time; DynamoDB refuses it as a key (was a 500).
+    cursor = base64.urlsafe_b64encode(b"2026-11-24T12:30:01." + b"1" * 2000 + b"+00:00").decode().rstrip("=")
+    for path in ["/messages", f"/messages/{conversation_uuid}"]:
+        response = andrew_client.get(f"{path}?before={cursor}")
+        assert response.status_code == 400, (path, response.status_code)
+        assert "This link is not valid" in response.content.decode()

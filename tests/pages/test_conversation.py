@@ -190,3 +190,12 @@ def test_dynamodb_down_on_the_conversation_list_and_new_message(unreachable_dyna
 
 def test_every_code_the_services_refuse_with_has_a_text_for_people():
     assert set(ERROR_TEXT) == {*SEND_CODES, *PAGING_CODES}
+
+
+@pytest.mark.parametrize("ddb_backend", ["moto"], indirect=True)
+def test_the_message_pages_are_never_stored_by_a_cache(andrew_client, conversation_uuid):
+    for path in ["/messages", f"/messages/{conversation_uuid}", "/messages/new/bayko"]:
+        response = andrew_client.get(path)
+        assert response.status_code == 200, path
+        directives = {part.strip() for part in response["Cache-Control"].split(",")}
+        assert {"private", "no-store"} <= directives, (path, response["Cache-Control"])

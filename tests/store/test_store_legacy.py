@@ -48,3 +48,16 @@ def test_backfill_writes_conversation_and_pair_items_and_drops_duplicates(store)
     assert check_table(store.client, store.table_name) == []
     again = store.backfill()
     assert (again.conversations, again.conversations_created, again.pairs_created) == (2, 0, 0)
+
+
+def test_after_backfill_reads_search_no_gsi_until_backfill_runs_again(store):
+    """The rule: a backfilled table has a conversation item for every conversation, so reads make no GSI
+    search; a conversation the old backend starts later is found once `backfill` runs again."""
+    assert store.is_backfilled()
+    group = write_old_backend_conversation(store, ANDREW, BAYKO, ["written by the old backend later"])
+    assert store.get_conversation(message_group_uuid=group) is None
+    assert store.get_conversation_of_member(message_group_uuid=group, member_uuid=ANDREW.uuid) is None
+
+    assert store.backfill().conversations_created == 1
+    assert store.get_conversation_of_member(message_group_uuid=group,
+                                            member_uuid=ANDREW.uuid).message_group_uuid == group

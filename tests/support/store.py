@@ -23,22 +23,30 @@ class SteppingClock:
         return self.start + timedelta(milliseconds=next(self._ticks))
 
 
-def write_old_backend_conversation(store: MessageStore, a, b, texts, start="2025-06-01T10:00:00.000000+00:00"):
-    """Exactly what the old Flask backend's create_message_group/create_message wrote."""
+def write_old_backend_items(client, table, a: UserRef, b: UserRef, texts: list[str],
+                            start: str = "2025-06-01T10:00:00.000000+00:00") -> str:
+    """Exactly what the old Flask backend's create_message_group/create_message wrote; returns the group uuid."""
     group = str(uuid.uuid4())
     times = [start[:17] + f"{n:02d}" + start[19:] for n in range(len(texts))]
     for text, at, sender in zip(texts, times, [a, b] * len(texts), strict=False):
-        store.client.put_item(TableName=store.table_name,
-                              Item=items.message_item(Message(group, str(uuid.uuid4()), at, text, sender)))
+        client.put_item(TableName=table, Item=items.message_item(Message(group, str(uuid.uuid4()), at, text, sender)))
     for owner, other in ((a, b), (b, a)):
-        store.client.put_item(TableName=store.table_name,
-                              Item=items.group_item(owner.uuid, times[-1], group, other, texts[-1]))
+        client.put_item(TableName=table, Item=items.group_item(owner.uuid, times[-1], group, other, texts[-1]))
     return group
+
+
+def write_old_backend_conversation(store: MessageStore, a, b, texts, start="2025-06-01T10:00:00.000000+00:00"):
+    return write_old_backend_items(store.client, store.table_name, a, b, texts, start)
+
+
+def forget_backfill(client, table) -> None:
+    """Make a table this project created look like one the old backend wrote: not backfilled."""
+    client.delete_item(TableName=table, Key=items.BACKFILL_MARK_KEY)
 
 
 def old_table(store: MessageStore) -> MessageStore:
     """The store on a table without the backfill mark, as the old backend left it."""
-    store.client.delete_item(TableName=store.table_name, Key=items.BACKFILL_MARK_KEY)
+    forget_backfill(store.client, store.table_name)
     return MessageStore(store.client, store.table_name, clock=store.clock)
 
 

@@ -98,7 +98,8 @@ class Command(BaseCommand):
         self.as_json = as_json
         run = getattr(self, "_" + subcommand.replace("-", "_"))
         try:
-            run(**options)
+            with ddb.operator_limits():
+                run(**options)
         except (StoreError, MessagesUnavailable, BotoCoreError, ClientError) as error:
             raise CommandError(f"{subcommand} on table {ddb.table_name()} failed: {error}") from None
 

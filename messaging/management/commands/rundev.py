@@ -37,6 +37,9 @@ class Command(BaseCommand):
             os.environ["AWS_ENDPOINT_URL"] = settings.AWS_ENDPOINT_URL = local.endpoint_url
             ddb.reset()
             self.stdout.write(f"DynamoDB Local on {local.endpoint_url}, data in {local.data_dir}")
+            self.stdout.write(self.style.WARNING(
+                f"DynamoDB Local also answers on port {port} of every other interface of this machine, without"
+                " authentication: keep that port closed to other hosts (see the README)."))
         try:
             settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
             call_command("migrate", interactive=False, verbosity=0)
