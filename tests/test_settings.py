@@ -75,10 +75,7 @@ def test_the_embedded_default_allows_the_local_front_end():
 
 def test_dot_env_file_is_read_and_environment_variables_win_over_it(tmp_path):
     # The settings as shipped, beside a .env of our own (the project's own .env is the developer's).
-    package = tmp_path / "cruddur"
-    package.mkdir()
-    for name in ("__init__.py", "env.py", "cache_settings.py", "settings.py"):
-        shutil.copy(PROJECT / "cruddur" / name, package / name)
+    shutil.copytree(PROJECT / "cruddur", tmp_path / "cruddur", ignore=shutil.ignore_patterns("__pycache__"))
     (tmp_path / ".env").write_text("DDB_MESSAGE_TABLE=table-from-dotenv\n")
     code = "import cruddur.settings as s; print(s.DDB_MESSAGE_TABLE)"
 

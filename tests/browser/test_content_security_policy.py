@@ -2,7 +2,8 @@
 no violation reported, and the policy allows no inline script."""
 import pytest
 
-from tests.browser.conftest import PASSWORD, log_in
+from tests.support.browser import log_in
+from tests.support.users import PASSWORD
 from users.models import User
 
 pytestmark = pytest.mark.browser

@@ -4,7 +4,8 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from cruddur.authentication import issue_local_token
+
+from users.authentication import issue_local_token
 
 pytestmark = pytest.mark.browser
 
