@@ -21,7 +21,7 @@ def manage(*args: str) -> int:
 
 
 def test_a_seeded_table_passes(app_ddb, ddb_command, capsys):
-    ddb_command("seed", "--yes")
+    ddb_command("seed", "--yes", "--allow-demo-password")  # demo data, whatever the suite's DATABASE_URL
 
     assert manage("ddb", "check") == 0
     assert "0 violations in 1 conversations" in capsys.readouterr().out
@@ -30,7 +30,7 @@ def test_a_seeded_table_passes(app_ddb, ddb_command, capsys):
 
 def test_a_violation_names_its_conversation_and_fails(app_ddb, ddb_command, capsys):
     client, table = app_ddb
-    ddb_command("seed", "--yes")
+    ddb_command("seed", "--yes", "--allow-demo-password")  # demo data, whatever the suite's DATABASE_URL
     [conversation] = json.loads(ddb_command("list-conversations", "bayko", "--json"))
     andrew, bayko = (str(User.objects.get_by_handle(handle).uuid) for handle in ("andrewbrown", "bayko"))
     client.delete_item(TableName=table, Key=items.pair_key(andrew, bayko))
