@@ -55,7 +55,8 @@ def receipt_key(sender_uuid: str, idempotency_key: str) -> dict:
 BACKFILL_MARK_KEY = key("META#backfill", "META")
 
 
-def _text(item: dict, name: str) -> str:
+def text(item: dict, name: str) -> str:
+    """A string attribute of an item in the low-level format; empty when absent."""
     return item.get(name, {}).get("S", "")
 
 
@@ -68,7 +69,7 @@ def _user_attributes(user: UserRef) -> dict:
 
 
 def _user_from(item: dict) -> UserRef:
-    return UserRef(_text(item, "user_uuid"), _text(item, "user_handle"), _text(item, "user_display_name"))
+    return UserRef(text(item, "user_uuid"), text(item, "user_handle"), text(item, "user_display_name"))
 
 
 def message_item(message: Message) -> dict:
@@ -82,10 +83,10 @@ def message_item(message: Message) -> dict:
 
 def message_from_item(item: dict) -> Message:
     return Message(
-        message_group_uuid=_text(item, "pk").removeprefix("MSG#"),
-        uuid=_text(item, "message_uuid"),
-        created_at=_text(item, "sk"),
-        text=_text(item, "message"),
+        message_group_uuid=text(item, "pk").removeprefix("MSG#"),
+        uuid=text(item, "message_uuid"),
+        created_at=text(item, "sk"),
+        text=text(item, "message"),
         sender=_user_from(item),
     )
 
@@ -102,15 +103,15 @@ def group_item(owner_uuid: str, sort_key: str, message_group_uuid: str, other: U
 
 def group_from_item(item: dict) -> MessageGroup:
     return MessageGroup(
-        uuid=_text(item, "message_group_uuid"),
+        uuid=text(item, "message_group_uuid"),
         other=_user_from(item),
-        last_message=_text(item, "message"),
-        last_message_at=_text(item, "sk"),
+        last_message=text(item, "message"),
+        last_message_at=text(item, "sk"),
     )
 
 
 def group_owner(item: dict) -> str:
-    return _text(item, "pk").removeprefix("GRP#")
+    return text(item, "pk").removeprefix("GRP#")
 
 
 def _member_map(member: UserRef, group_sk: str) -> dict:
@@ -130,14 +131,14 @@ def conversation_item(conversation: Conversation) -> dict:
 def conversation_from_item(item: dict) -> Conversation:
     members = item["members"]["M"]
     refs = tuple(
-        UserRef(uuid, _text(value["M"], "handle"), _text(value["M"], "display_name"))
+        UserRef(uuid, text(value["M"], "handle"), text(value["M"], "display_name"))
         for uuid, value in sorted(members.items())
     )
     return Conversation(
-        message_group_uuid=_text(item, "pk").removeprefix("CONV#"),
+        message_group_uuid=text(item, "pk").removeprefix("CONV#"),
         members=refs,
-        last_message_at=_text(item, "last_message_at"),
-        group_sks={uuid: _text(value["M"], "group_sk") for uuid, value in members.items()},
+        last_message_at=text(item, "last_message_at"),
+        group_sks={uuid: text(value["M"], "group_sk") for uuid, value in members.items()},
     )
 
 
@@ -161,9 +162,9 @@ def receipt_item(sender_uuid: str, receipt: IdempotencyReceipt, message: Message
 
 def message_from_receipt(item: dict) -> Message:
     return Message(
-        message_group_uuid=_text(item, "receipt_group_uuid"),
-        uuid=_text(item, "message_uuid"),
-        created_at=_text(item, "created_at"),
-        text=_text(item, "message"),
+        message_group_uuid=text(item, "receipt_group_uuid"),
+        uuid=text(item, "message_uuid"),
+        created_at=text(item, "created_at"),
+        text=text(item, "message"),
         sender=_user_from(item),
     )

@@ -25,6 +25,7 @@ from enum import StrEnum
 
 from boto3.dynamodb.types import TypeDeserializer
 
+from messaging.store import items
 from messaging.store.timefmt import parse_time
 
 # How far stream mode may move a group item past its message time (one microsecond per collision).
@@ -71,9 +72,6 @@ def plain(item: dict) -> dict:
     return {name: _deserializer.deserialize(value) for name, value in item.items()}
 
 
-def _text(item: dict, name: str) -> str:
-    return item.get(name, {}).get("S", "")
-
 
 @dataclass
 class TableContents:
@@ -91,30 +89,30 @@ class TableContents:
     def of(cls, scanned) -> "TableContents":
         contents = cls()
         for item in scanned:
-            kind, _, rest = _text(item, "pk").partition("#")
+            kind, _, rest = items.text(item, "pk").partition("#")
             if kind == "CONV":
                 contents.conversations[rest] = item
             elif kind == "GRP":
-                contents.group_items[_text(item, "message_group_uuid")].append(item)
+                contents.group_items[items.text(item, "message_group_uuid")].append(item)
             elif kind == "MSG":
                 contents.messages[rest].append(item)
             elif kind == "PAIR":
-                contents.pairs[frozenset(rest.split("#"))] = _text(item, "conversation_uuid")
+                contents.pairs[frozenset(rest.split("#"))] = items.text(item, "conversation_uuid")
             elif kind == "IDEM":
-                contents.receipts[_text(item, "message_uuid")] = item
+                contents.receipts[items.text(item, "message_uuid")] = item
             elif kind == "META" and rest == "backfill":
                 contents.backfilled = True
         return contents
 
     def newest_message(self, conversation_uuid: str) -> dict | None:
-        return max(self.messages.get(conversation_uuid, []), key=lambda item: _text(item, "sk"), default=None)
+        return max(self.messages.get(conversation_uuid, []), key=lambda item: items.text(item, "sk"), default=None)
 
     def message_texts(self, conversation_uuid: str) -> list[str]:
-        return [_text(item, "message") for item in self.messages.get(conversation_uuid, [])]
+        return [items.text(item, "message") for item in self.messages.get(conversation_uuid, [])]
 
     def all_messages(self) -> dict[str, dict]:
         """message uuid -> MSG item, over every conversation."""
-        return {_text(item, "message_uuid"): item for found in self.messages.values() for item in found}
+        return {items.text(item, "message_uuid"): item for found in self.messages.values() for item in found}
 
 
 def read_table(client, table_name: str, *, page_size: int | None = None) -> TableContents:
@@ -130,18 +128,19 @@ def find_violations(contents: TableContents) -> list[Violation]:
     violations: list[Violation] = []
     members_of: dict[str, dict[str, str]] = {}  # conversation uuid -> {member uuid: recorded group sk}
     for conversation_uuid, item in sorted(contents.conversations.items()):
-        members = {uuid: _text(value["M"], "group_sk") for uuid, value in item["members"]["M"].items()}
+        members = {uuid: items.text(value["M"], "group_sk") for uuid, value in item["members"]["M"].items()}
         members_of[conversation_uuid] = members
-        violations += _conversation_violations(contents, conversation_uuid, members, _text(item, "last_message_at"))
+        violations += _conversation_violations(contents, conversation_uuid, members,
+                                               items.text(item, "last_message_at"))
     if not contents.backfilled:
         for conversation_uuid in sorted(contents.group_items.keys() - contents.conversations.keys()):
             # An old-backend conversation: its members are its group items' owners, no sk recorded.
-            members = dict.fromkeys(_text(item, "pk").removeprefix("GRP#")
+            members = dict.fromkeys(items.group_owner(item)
                                     for item in contents.group_items[conversation_uuid])
             members_of[conversation_uuid] = members
             newest = contents.newest_message(conversation_uuid)
             violations += _conversation_violations(contents, conversation_uuid, members,
-                                                   _text(newest, "sk") if newest else None)
+                                                   items.text(newest, "sk") if newest else None)
     violations += _stray_violations(contents, members_of)
     violations += _pair_violations(contents)
     return violations
@@ -161,22 +160,23 @@ def _conversation_violations(contents: TableContents, conversation_uuid: str, me
     if newest is None:
         report(Kind.NO_MESSAGES, "no messages")
         return found
-    if last_message_at != _text(newest, "sk"):
-        report(Kind.LAST_MESSAGE_AT, f"last_message_at {last_message_at}, newest message at {_text(newest, 'sk')}")
+    if last_message_at != items.text(newest, "sk"):
+        report(Kind.LAST_MESSAGE_AT,
+               f"last_message_at {last_message_at}, newest message at {items.text(newest, 'sk')}")
     for owner, recorded_sk in sorted(members.items()):
         owned = [item for item in contents.group_items.get(conversation_uuid, [])
-                 if _text(item, "pk") == f"GRP#{owner}"]
+                 if items.text(item, "pk") == items.group_pk(owner)]
         if len(owned) != 1:
             report(Kind.GROUP_ITEM_COUNT, f"member {owner} has {len(owned)} group items")
             continue
         group_item = owned[0]
-        sk, text = _text(group_item, "sk"), _text(group_item, "message")
-        if not _at_message_time(sk, _text(newest, "sk")) or text != _text(newest, "message"):
+        sk, text = items.text(group_item, "sk"), items.text(group_item, "message")
+        if not _at_message_time(sk, items.text(newest, "sk")) or text != items.text(newest, "message"):
             report(Kind.GROUP_ITEM_BEHIND, f"{owner}'s group item is at {sk} ({text!r}), the newest message at "
-                                           f"{_text(newest, 'sk')} ({_text(newest, 'message')!r})")
+                                           f"{items.text(newest, 'sk')} ({items.text(newest, 'message')!r})")
         others = set(members) - {owner}
-        if len(others) == 1 and _text(group_item, "user_uuid") not in others:
-            report(Kind.GROUP_ITEM_OTHER, f"{owner}'s group item names {_text(group_item, 'user_uuid')}, "
+        if len(others) == 1 and items.text(group_item, "user_uuid") not in others:
+            report(Kind.GROUP_ITEM_OTHER, f"{owner}'s group item names {items.text(group_item, 'user_uuid')}, "
                                           f"not the other member {others.pop()}")
         if recorded_sk is not None and recorded_sk != sk:
             report(Kind.RECORDED_GROUP_SK, f"records {recorded_sk} as {owner}'s group item, which is at {sk}")
@@ -199,11 +199,11 @@ def _stray_violations(contents: TableContents, members_of: dict[str, dict]) -> l
     for conversation_uuid, group_items in sorted(contents.group_items.items()):
         members = members_of.get(conversation_uuid)
         for item in group_items:
-            owner = _text(item, "pk").removeprefix("GRP#")
+            owner = items.group_owner(item)
             if members is None or owner not in members:
                 whose = "no conversation" if members is None else "a conversation its owner is not in"
                 found.append(Violation(conversation_uuid, Kind.STRAY_GROUP_ITEM,
-                                       f"group item {_text(item, 'pk')} {_text(item, 'sk')} of {whose}"))
+                                       f"group item {items.text(item, 'pk')} {items.text(item, 'sk')} of {whose}"))
     for conversation_uuid in sorted(contents.messages.keys() - members_of.keys()):
         count = len(contents.messages[conversation_uuid])
         found.append(Violation(conversation_uuid, Kind.ORPHAN_MESSAGES, f"{count} messages of no conversation"))
