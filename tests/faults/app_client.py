@@ -14,12 +14,14 @@ TIMEOUT = 60  # seconds; far above any bound the tests assert, so a hang shows a
 class Timed:
     response: requests.Response
     seconds: float
+    finished_at: float  # time.monotonic() when the answer arrived, to order answers of concurrent calls
 
 
 def timed(call, *args, **kwargs) -> Timed:
     started = time.monotonic()
     response = call(*args, timeout=TIMEOUT, **kwargs)
-    return Timed(response, time.monotonic() - started)
+    finished_at = time.monotonic()
+    return Timed(response, finished_at - started, finished_at)
 
 
 class Api:
