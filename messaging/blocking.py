@@ -63,7 +63,8 @@ def blocked_users(*, blocker: User) -> list[User]:
     return sorted(users.values(), key=lambda user: user.handle.lower())
 
 
-def blocked_among(*, blocker: User, users: list[User]) -> set[int]:
-    """The primary keys of those of `users` whom `blocker` blocks, by the admin's record (one query): for
-    showing Block or Unblock on a page; sends are checked against DynamoDB."""
-    return set(Block.objects.filter(blocker=blocker, blocked__in=users).values_list("blocked_id", flat=True))
+def blocked_among(*, blocker: User, uuids: set[str]) -> set[str]:
+    """Those of the users of `uuids` whom `blocker` blocks, by the admin's record (one query): for showing
+    Block or Unblock on a page; sends are checked against DynamoDB."""
+    blocked = Block.objects.filter(blocker=blocker, blocked__uuid__in=uuids).values_list("blocked__uuid", flat=True)
+    return {str(uuid) for uuid in blocked}

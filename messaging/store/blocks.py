@@ -33,11 +33,13 @@ def hide_ops(table_name: str, *, message_group_uuid: str, owner_uuid: str, group
     """Mark (or unmark) `owner`'s group item and member map entry hidden, guarded like a re-key: the
     conversation's `last_message_at` as read, and the group item still where the conversation records it."""
     if hidden:
-        member_action, group_action = "SET members.#o.hidden = :hidden", "SET hidden = :hidden"
+        member_action, group_action = "SET members.#o.#hidden = :hidden", "SET #hidden = :hidden"
         values = {":hidden": {"BOOL": True}}
     else:
-        member_action, group_action = "REMOVE members.#o.hidden", "REMOVE hidden"
+        member_action, group_action = "REMOVE members.#o.#hidden", "REMOVE #hidden"
         values = {}
+    # `hidden` is one of DynamoDB's reserved words.
+    hidden_name = {"#hidden": items.HIDDEN}
     return [
         ("conversation", {"Update": {
             "TableName": table_name,
@@ -45,7 +47,7 @@ def hide_ops(table_name: str, *, message_group_uuid: str, owner_uuid: str, group
             "UpdateExpression": member_action,
             "ConditionExpression": "last_message_at = :previous",
             "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
-            "ExpressionAttributeNames": {"#o": owner_uuid},
+            "ExpressionAttributeNames": {"#o": owner_uuid, **hidden_name},
             "ExpressionAttributeValues": {**values, ":previous": items.S(last_message_at)},
         }}),
         (f"group:{owner_uuid}", {"Update": {
@@ -53,6 +55,7 @@ def hide_ops(table_name: str, *, message_group_uuid: str, owner_uuid: str, group
             "Key": items.key(items.group_pk(owner_uuid), group_sk),
             "UpdateExpression": group_action,
             "ConditionExpression": "attribute_exists(pk)",
+            "ExpressionAttributeNames": hidden_name,
             **({"ExpressionAttributeValues": values} if values else {}),
         }}),
     ]

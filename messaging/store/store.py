@@ -365,7 +365,8 @@ class MessageStore:
                  "Limit": limit + 1, "ConsistentRead": True}
         if visible_only:
             # Limit counts items before the filter: a page with hidden items asks again to fill itself.
-            query["FilterExpression"] = f"attribute_not_exists({items.HIDDEN})"
+            query["FilterExpression"] = "attribute_not_exists(#hidden)"
+            query["ExpressionAttributeNames"] = {"#hidden": items.HIDDEN}
         found = []
         while True:
             response = self.table.call("query", **query)
