@@ -5,8 +5,12 @@ One batched, cached lookup per answer (users.selectors.users_by_uuids); a uuid o
 names."""
 from dataclasses import replace
 
-from messaging.store.models import Conversation, Message, MessageGroup, UserRef
+from messaging import ddb
+from messaging.errors import NotFound
+from messaging.store.models import Conversation, Message, MessageGroup, NamesRefreshReport, UserRef
+from messaging.store.name_refresh import ProgressReporter
 from users import selectors
+from users.models import User
 
 
 def current_refs(*, uuids: set[str]) -> dict[str, UserRef]:
@@ -30,3 +34,17 @@ def conversation_with_current_names(*, conversation: Conversation,
     members = tuple(_current(member, current) for member in conversation.members)
     return (replace(conversation, members=members),
             [replace(message, sender=_current(message.sender, current)) for message in messages])
+
+
+def refresh_stored_names(*, handle: str | None = None,
+                         progress: ProgressReporter | None = None) -> NamesRefreshReport:
+    """Rewrite the names copied into the table's group and conversation items to the users' current ones (all
+    users, or the user of `handle`); see messaging/store/name_refresh.py for its safety with concurrent sends."""
+    only_user_uuid = None
+    if handle is not None:
+        user = User.objects.with_handle(handle.lstrip("@")).first()
+        if user is None:
+            raise NotFound(f"no user @{handle.lstrip('@')}")
+        only_user_uuid = str(user.uuid)
+    return ddb.get_store().refresh_names(resolve=lambda uuids: current_refs(uuids=uuids),
+                                         only_user_uuid=only_user_uuid, progress=progress)

@@ -67,7 +67,7 @@ class NamesRefreshReport:
     group_items_updated: int = 0
     conversations_updated: int = 0
     moved: int = 0  # items a concurrent send re-keyed or changed first: its write carries the names it resolved
-    unknown_users: int = 0  # uuids no user has (deleted): their stored names stay
+    unknown_users: int = 0  # uuids no user has (deleted), once per page of the scan: their stored names stay
 
 
 @dataclass(frozen=True)
