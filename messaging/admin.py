@@ -1,7 +1,21 @@
+import logging
+
 from django.contrib import admin
 
 from messaging import blocking
+from messaging.errors import MessagesUnavailable
 from messaging.models import Block
+from messaging.pages.problems import problem_page
+
+logger = logging.getLogger(__name__)
+
+
+def _unavailable(request, error: MessagesUnavailable):
+    logger.warning("block removal in the admin failed, DynamoDB unavailable: %s", error)
+    response = problem_page(request, 503, "Messages are unavailable right now",
+                            "The block was not removed: the message store did not answer. Try again in a moment.")
+    response["Retry-After"] = str(error.retry_after)
+    return response
 
 
 @admin.register(Block)
@@ -18,6 +32,20 @@ class BlockAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    # A removal lifts the block in DynamoDB first; if DynamoDB is down nothing changes (the admin's transaction
+    # rolls back) and staff get a 503 page saying so instead of a server error.
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except MessagesUnavailable as error:
+            return _unavailable(request, error)
+
+    def changelist_view(self, request, extra_context=None):
+        try:
+            return super().changelist_view(request, extra_context)
+        except MessagesUnavailable as error:
+            return _unavailable(request, error)
 
     def delete_model(self, request, obj):
         blocking.remove_block(block=obj)

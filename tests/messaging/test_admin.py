@@ -71,3 +71,15 @@ def test_staff_cannot_add_or_change_blocks(staff_client, blocks):
 def test_people_who_are_not_staff_see_no_blocks(client, blocks, alice):
     client.force_login(alice)
     assert client.get("/admin/messaging/block/").status_code == 302
+
+
+def test_removing_a_block_while_dynamodb_is_down_is_a_503_and_keeps_it(staff_client, blocks, alice, bob,
+                                                                      unreachable_dynamodb):
+    block = Block.objects.get(blocker=alice, blocked=bob)
+    response = staff_client.post(f"/admin/messaging/block/{block.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 503
+    assert "The block was not removed" in response.content.decode()
+    bulk = staff_client.post("/admin/messaging/block/", {
+        "action": "delete_selected", "_selected_action": [block.pk], "post": "yes"})
+    assert bulk.status_code == 503
+    assert Block.objects.filter(pk=block.pk).exists()

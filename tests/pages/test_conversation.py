@@ -1,6 +1,5 @@
 """/messages/<uuid>: one conversation, its older messages, and the send form without JavaScript."""
 import re
-import socket
 import uuid
 from urllib.parse import unquote
 
@@ -159,17 +158,6 @@ def test_the_heading_names_the_other_member_before_they_answer(app_ddb, andrew_c
     group = services.send_message(sender=andrew, text="Anyone there?", to=ToHandle("bayko")).message_group_uuid
     html = andrew_client.get(f"/messages/{group}").content.decode()
     assert re.search(r'<h1 class="conversation-title">\s*Andrew Bayko <span class="handle">@bayko</span>', html)
-
-
-@pytest.fixture
-def unreachable_dynamodb(settings):
-    """DynamoDB at a local port where nothing listens: every call is refused at once."""
-    with socket.socket() as reserved:
-        reserved.bind(("127.0.0.1", 0))
-        settings.AWS_ENDPOINT_URL = f"http://127.0.0.1:{reserved.getsockname()[1]}"
-        settings.DDB_MAX_ATTEMPTS = 1
-        settings.DDB_CONNECT_TIMEOUT = 1
-        yield
 
 
 @pytest.mark.parametrize("method", ["get", "post"])
