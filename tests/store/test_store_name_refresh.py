@@ -74,3 +74,13 @@ def test_a_send_that_moves_the_items_meanwhile_wins_and_nothing_is_resurrected(s
     # The rerun brings the moved item up to date.
     assert store.refresh_names(resolve=resolve_renamed).group_items_updated == 1
     assert [g.other.handle for g in store.list_groups(user_uuid=ANDREW.uuid, limit=5).items] == ["bayko2"]
+
+
+def test_a_send_writes_the_current_names_it_is_given_into_the_items(store):
+    store.send_to_user(sender=ANDREW, recipient=BAYKO, text="hello")
+    reply = store.send_to_user(sender=RENAMED_BAYKO, recipient=ANDREW, text="new name, same me")
+    [andrews_group] = store.list_groups(user_uuid=ANDREW.uuid, limit=5).items
+    assert andrews_group.other == RENAMED_BAYKO
+    conversation = store.get_conversation(message_group_uuid=reply.message_group_uuid)
+    assert conversation.member(BAYKO.uuid) == RENAMED_BAYKO
+    assert store.refresh_names(resolve=resolver(ANDREW, RENAMED_BAYKO)).group_items_updated == 0
