@@ -148,6 +148,9 @@ def test_stream_mode_rekeying_keeps_a_conversation_hidden(ddb_backend):
     assert streamed.apply_message_to_groups(message=late) is True
     assert listed(inline, ANDREW) == []
     assert [g.last_message for g in inline.list_groups(user_uuid=BAYKO.uuid, limit=5).items] == ["two"]
+    with pytest.raises(RecipientUnavailable):  # a stream-mode send (the message alone) checks the block too
+        streamed.send_in_conversation(conversation=streamed.get_conversation(message_group_uuid=group),
+                                      sender=BAYKO, text="three")
     inline.unblock(blocker_uuid=ANDREW.uuid, blocked_uuid=BAYKO.uuid)
     assert [g.last_message for g in inline.list_groups(user_uuid=ANDREW.uuid, limit=5).items] == ["two"]
     assert check_table(client, table) == []
