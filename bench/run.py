@@ -57,18 +57,23 @@ PRODUCTION_SETTINGS = {"DEBUG": "false", "ALLOWED_HOSTS": "127.0.0.1", "SECURE_S
 
 
 def ddb_calls_since(log: Path, offset: int) -> tuple[dict, int]:
-    """The DynamoDB calls the server logged per request after `offset`: mean count and the commonest list."""
+    """The DynamoDB calls the server logged per request after `offset`: mean count and the commonest list; and its
+    SQL statements on the users table: the most in one request and the mean (the names are one cached lookup)."""
     # A worker logs a request once its response is sent: wait for the last lines of this level to land.
     size, deadline = -1, time.monotonic() + 2
     while time.monotonic() < deadline and (log.stat().st_size if log.exists() else 0) != size:
         size = log.stat().st_size if log.exists() else 0
         time.sleep(0.1)
     text = log.read_text() if log.exists() else ""
-    lists = [tuple(json.loads(line)["calls"]) for line in text[offset:].splitlines()]
+    logged = [json.loads(line) for line in text[offset:].splitlines()]
+    lists = [tuple(entry["calls"]) for entry in logged]
     summary = {"requests": len(lists)}
     if lists:
         summary["mean_calls"] = round(sum(map(len, lists)) / len(lists), 2)
         summary["commonest"] = list(Counter(lists).most_common(1)[0][0])
+        user_queries = [entry["user_queries"] for entry in logged]
+        summary["max_user_queries"] = max(user_queries)
+        summary["mean_user_queries"] = round(sum(user_queries) / len(user_queries), 3)
     return summary, len(text)
 
 
@@ -314,7 +319,9 @@ def format_table(results: dict) -> str:
     for name, row in results["scale"].items():
         lines.append(f"scale {name}: {row}")
     for name, calls in results["ddb_calls_per_request"].items():
-        lines.append(f"DynamoDB calls per request {name}: {calls.get('mean_calls')} ({calls.get('commonest')})")
+        lines.append(f"DynamoDB calls per request {name}: {calls.get('mean_calls')} ({calls.get('commonest')}); "
+                     f"user-table queries: at most {calls.get('max_user_queries')}, "
+                     f"mean {calls.get('mean_user_queries')}")
     lines.append(f"gunicorn worker peak RSS: {results['worker_peak_rss_mb']} MB")
     for path, row in results.get("cache_cost", {}).items():
         lines.append(f"cache cost GET {path}: p50 {row['redis']['p50_ms']} ms with Redis, "

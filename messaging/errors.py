@@ -1,7 +1,7 @@
 """What the messaging services raise: the shared API error types, which the API and the pages map to answers."""
 from cruddur.api.errors import NotFound, ServiceUnavailable, ValidationFailed
 
-__all__ = ["PAGING_CODES", "SEND_CODES", "MessagesUnavailable", "NotFound", "ValidationFailed"]
+__all__ = ["BLOCK_CODES", "PAGING_CODES", "SEND_CODES", "MessagesUnavailable", "NotFound", "ValidationFailed"]
 
 # Every code ValidationFailed carries: the API documents them, the pages have a text for each.
 PAGING_CODES = ("limit_invalid", "cursor_invalid")
@@ -9,7 +9,9 @@ SEND_CODES = (
     "message_blank", "message_exceed_max_chars", "message_invalid_characters", "message_invalid",
     "message_group_uuid_blank", "message_group_uuid_invalid", "user_reciever_handle_blank",
     "user_reciever_handle_not_found", "message_to_self", "idempotency_key_invalid", "idempotency_key_reused",
+    "message_recipient_unavailable",
 )
+BLOCK_CODES = ("block_self",)
 
 
 class MessagesUnavailable(ServiceUnavailable):

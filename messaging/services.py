@@ -2,13 +2,16 @@
 import contextlib
 import hashlib
 import json
+from dataclasses import replace
 
 from messaging import ddb
 from messaging.errors import MessagesUnavailable, NotFound, ValidationFailed
+from messaging.names import conversation_with_current_names, groups_with_current_names
 from messaging.recipients import InConversation, Recipient, ToHandle
 from messaging.store.errors import (
     IdempotencyKeyReused,
     InvalidCursor,
+    RecipientUnavailable,
     StoreConflict,
     StoreNotFound,
     StoreUnavailable,
@@ -55,11 +58,13 @@ def send_message(*, sender: User, text: object, to: Recipient, idempotency_key: 
     store = ddb.get_store()
     target = str(recipient.uuid) if recipient else to.message_group_uuid
     receipt = _receipt(idempotency_key=idempotency_key, target=target, text=text)
-    with _store_errors():
+    with store_errors():
         if recipient is not None:
             return store.send_to_user(sender=user_ref(user=sender), recipient=user_ref(user=recipient), text=text,
                                       receipt=receipt)
         conversation = _conversation_of(user=sender, message_group_uuid=to.message_group_uuid)
+        # The send copies the members' names into the items it writes: their names now, not the stored ones.
+        conversation, _ = conversation_with_current_names(conversation=conversation)
         return store.send_in_conversation(conversation=conversation, sender=user_ref(user=sender), text=text,
                                           receipt=receipt)
 
@@ -76,11 +81,13 @@ def _receipt(*, idempotency_key: str | None, target: str, text: str) -> Idempote
 
 def list_message_groups(*, user: User, limit: str | None = None, before: str | None = None,
                         after: str | None = None) -> Page[MessageGroup]:
-    """The user's conversations, newest first."""
+    """The user's conversations, newest first, with the other members' current names; conversations the user
+    hid by blocking the other member are left out."""
     page_size = _page_size(limit=limit, before=before, after=after)
-    with _store_errors():
-        return ddb.get_store().list_groups(user_uuid=str(user.uuid), limit=page_size, before=before or None,
+    with store_errors():
+        page = ddb.get_store().list_groups(user_uuid=str(user.uuid), limit=page_size, before=before or None,
                                            after=after or None)
+    return replace(page, items=groups_with_current_names(groups=page.items))
 
 
 def list_messages(*, user: User, message_group_uuid: str, limit: str | None = None, before: str | None = None,
@@ -92,15 +99,17 @@ def list_messages(*, user: User, message_group_uuid: str, limit: str | None = No
 
 def read_conversation(*, user: User, message_group_uuid: str, limit: str | None = None, before: str | None = None,
                       after: str | None = None) -> tuple[Conversation, Page[Message]]:
-    """The conversation (members, last message time) and a page of it, for a member only."""
+    """The conversation (members, last message time) and a page of it, for a member only; members and
+    senders with their current names."""
     if not is_uuid(message_group_uuid):
         raise ValidationFailed(["message_group_uuid_invalid"])
     page_size = _page_size(limit=limit, before=before, after=after)
-    with _store_errors():
+    with store_errors():
         conversation = _conversation_of(user=user, message_group_uuid=message_group_uuid)
         page = ddb.get_store().list_messages(message_group_uuid=conversation.message_group_uuid, limit=page_size,
                                              before=before or None, after=after or None)
-    return conversation, page
+    conversation, messages = conversation_with_current_names(conversation=conversation, messages=page.items)
+    return conversation, replace(page, items=messages)
 
 
 def _conversation_of(*, user: User, message_group_uuid: str) -> Conversation:
@@ -125,10 +134,13 @@ def _page_size(*, limit: str | None, before: str | None, after: str | None) -> i
 
 
 @contextlib.contextmanager
-def _store_errors():
+def store_errors():
     """Store failures as the services' errors: bad input is 422, everything else is "try later"."""
     try:
         yield
+    except RecipientUnavailable:
+        # One code for every reason: a blocked sender cannot tell a block from any other unavailability.
+        raise ValidationFailed(["message_recipient_unavailable"]) from None
     except InvalidCursor:
         raise ValidationFailed(["cursor_invalid"]) from None
     except IdempotencyKeyReused:

@@ -1,4 +1,5 @@
 import os
+import socket
 import uuid
 
 import pytest
@@ -97,6 +98,17 @@ def app_ddb(ddb_backend, settings):
     ddb.reset()
     yield client, table
     ddb.reset()
+
+
+@pytest.fixture
+def unreachable_dynamodb(settings):
+    """DynamoDB at a local port where nothing listens: every call is refused at once."""
+    with socket.socket() as reserved:
+        reserved.bind(("127.0.0.1", 0))
+        settings.AWS_ENDPOINT_URL = f"http://127.0.0.1:{reserved.getsockname()[1]}"
+        settings.DDB_MAX_ATTEMPTS = 1
+        settings.DDB_CONNECT_TIMEOUT = 1
+        yield
 
 
 # Users and a fake Cognito pool shared by the API and security tests.

@@ -1,11 +1,14 @@
-"""The user a verified token names, cached briefly: every API request needs it, and a database
-query cost more than the rest of authentication. Saving or deleting a user drops its entries at
+"""Users by identity, cached briefly: the user a verified token names (every API request needs it, and a
+database query cost more than the rest of authentication), and the users named in a page of conversations
+or messages (whose current names every answer shows). Saving or deleting a user drops its entries at
 once, under the identity values it had before the save as well as after, in every process when the
 cache is shared (Redis); the lifetime bounds anything missed.
 
 An unavailable shared cache is never an error here: the lookup reads the database instead, and an
 invalidation that cannot reach the cache is logged (its entries then expire within the lifetime)."""
 import logging
+import uuid
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.cache import cache
@@ -40,6 +43,36 @@ def user_by_identity(field: str, value) -> User | None:
             except cache_unavailable_errors() as error:
                 logger.warning("user cache unavailable, %s not cached: %s", key, error)
     return user
+
+
+def users_by_uuid(uuids: Iterable[str]) -> dict[str, User]:
+    """The users of these uuids (text), keyed by the canonical uuid text: one cache read of them all, and one
+    query for those not cached. Text that is no uuid, and uuids of no user, are left out."""
+    wanted = set()
+    for value in uuids:
+        try:
+            wanted.add(str(uuid.UUID(value)))
+        except (TypeError, ValueError):
+            continue
+    if not wanted:
+        return {}
+    keys = {_key("uuid", value): value for value in wanted}
+    try:
+        cached = cache.get_many(keys)
+    except cache_unavailable_errors() as error:
+        logger.warning("user cache unavailable, reading the database: %s", error)
+        return {str(user.uuid): user for user in User.objects.filter(uuid__in=wanted)}
+    found = {keys[key]: user for key, user in cached.items()}
+    missing = wanted - found.keys()
+    if missing:
+        loaded = {str(user.uuid): user for user in User.objects.filter(uuid__in=missing)}
+        found.update(loaded)
+        try:
+            cache.set_many({_key("uuid", value): user for value, user in loaded.items()},
+                           settings.AUTH_USER_CACHE_SECONDS)
+        except cache_unavailable_errors() as error:
+            logger.warning("user cache unavailable, %d users not cached: %s", len(loaded), error)
+    return found
 
 
 @receiver(pre_save, sender=User)

@@ -2,6 +2,7 @@
 from django.db.models import Q
 
 from cruddur.api.errors import NotFound
+from users.lookup import users_by_uuid
 from users.models import User
 
 SEARCH_LIMIT = 20
@@ -27,3 +28,9 @@ def search_users(*, query: str, limit: int = SEARCH_LIMIT) -> list[User]:
         return []
     matches = Q(handle__icontains=query) | Q(display_name__icontains=query)
     return list(User.objects.filter(matches, is_active=True).order_by("handle")[:limit])
+
+
+def users_by_uuids(*, uuids: set[str]) -> dict[str, User]:
+    """The users of these uuids (inactive ones too: their names still label old conversations), keyed by uuid
+    text, as they are now: renames show from the first request after the save, on every process."""
+    return users_by_uuid(uuids)

@@ -10,6 +10,8 @@ ERROR_TEXT = {
     "user_reciever_handle_blank": "Choose who to send the message to.",
     "user_reciever_handle_not_found": "There is no one with that handle.",
     "message_to_self": "You cannot send a message to yourself.",
+    "message_recipient_unavailable": "This person cannot receive your messages.",
+    "block_self": "You cannot block yourself.",
     "limit_invalid": "This page link is not valid.",
     "cursor_invalid": "This page link is not valid.",
     "idempotency_key_invalid": "The form was out of date. Press Send again.",

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from messaging.pages import views
+from messaging.pages import blocks, views
 
 app_name = "pages"
 
@@ -11,4 +11,6 @@ urlpatterns = [
     path("messages/new/<str:handle>", views.new_message, name="new-message"),
     path("messages/<uuid:message_group_uuid>", views.conversation, name="conversation"),
     path("people", views.people, name="people"),
+    path("people/blocked", blocks.blocked, name="blocked"),
+    path("people/@<str:handle>/block", blocks.block, name="block"),
 ]

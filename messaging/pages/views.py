@@ -4,7 +4,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from messaging import services
+from messaging import blocking, services
 from messaging.errors import NotFound, ValidationFailed
 from messaging.pages import presenters
 from messaging.pages.error_text import ERROR_TEXT, UNKNOWN_ERROR_TEXT, error_text
@@ -90,10 +90,12 @@ def conversation(request, message_group_uuid):
 
     viewer_uuid = str(request.user.uuid)
     is_older_page = before is not None
+    other = conversation.other_member(viewer_uuid)
     return render(request, "pages/conversation.html", {
         **form_context(form),
         "message_group_uuid": message_group_uuid,
-        "other": conversation.other_member(viewer_uuid),
+        "other": other,
+        "other_blocked": bool(blocking.blocked_among(blocker=request.user, uuids={other.uuid})),
         "messages": presenters.message_rows(page.items, viewer_uuid),
         "older_cursor": page.next_cursor,
         "is_older_page": is_older_page,
@@ -132,4 +134,6 @@ def people(request):
     form = PeopleSearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""
     found = selectors.search_users(query=query) if query else []
-    return render(request, "pages/people.html", {"form": form, "query": query, "people": found, "nav": "people"})
+    blocked = blocking.blocked_among(blocker=request.user, uuids={str(person.uuid) for person in found})
+    people = [(person, str(person.uuid) in blocked) for person in found]
+    return render(request, "pages/people.html", {"form": form, "query": query, "people": people, "nav": "people"})

@@ -27,3 +27,7 @@ class IdempotencyKeyReused(StoreError):
 
 class InvalidCursor(StoreError):
     """A pagination cursor that this store did not issue."""
+
+
+class RecipientUnavailable(StoreError):
+    """The send's transaction found a block between sender and recipient; nothing was stored."""

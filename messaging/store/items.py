@@ -7,10 +7,14 @@
 | pair          | PAIR#<lower>#<higher>   | PAIR      |
 | send receipt  | IDEM#<sender>#<key>     | IDEM      |
 | backfill mark | META#backfill           | META      |
+| block         | BLOCK#<blocker uuid>    | blocked uuid      |
+
+A member who blocks the other member hides the conversation from their own list: their group item and
+their entry in the conversation item's member map carry `hidden: true` (BOOL) while the block lasts.
 
 Only group items carry `message_group_uuid`, so only they appear in the GSI.
 """
-from messaging.store.models import Conversation, IdempotencyReceipt, Message, MessageGroup, UserRef
+from messaging.store.models import BlockedUser, Conversation, IdempotencyReceipt, Message, MessageGroup, UserRef
 
 
 def S(value: str) -> dict:
@@ -54,6 +58,25 @@ def receipt_key(sender_uuid: str, idempotency_key: str) -> dict:
 
 BACKFILL_MARK_KEY = key("META#backfill", "META")
 
+HIDDEN = "hidden"  # on a group item and a member map entry: the owner blocks the other member
+
+
+def block_pk(blocker_uuid: str) -> str:
+    return f"BLOCK#{blocker_uuid}"
+
+
+def block_key(blocker_uuid: str, blocked_uuid: str) -> dict:
+    return key(block_pk(blocker_uuid), blocked_uuid)
+
+
+def block_item(blocker_uuid: str, blocked_uuid: str, blocked_at: str) -> dict:
+    # No `message_group_uuid`: blocks stay out of the group GSI.
+    return {**block_key(blocker_uuid, blocked_uuid), "blocked_at": S(blocked_at)}
+
+
+def blocked_from_item(item: dict) -> BlockedUser:
+    return BlockedUser(uuid=text(item, "sk"), blocked_at=text(item, "blocked_at"))
+
 
 def text(item: dict, name: str) -> str:
     """A string attribute of an item in the low-level format; empty when absent."""
@@ -91,13 +114,15 @@ def message_from_item(item: dict) -> Message:
     )
 
 
-def group_item(owner_uuid: str, sort_key: str, message_group_uuid: str, other: UserRef, last_message: str) -> dict:
+def group_item(owner_uuid: str, sort_key: str, message_group_uuid: str, other: UserRef, last_message: str,
+               *, hidden: bool = False) -> dict:
     """The group item in `owner`'s list; the user attributes describe the *other* member."""
     return {
         **key(group_pk(owner_uuid), sort_key),
         "message_group_uuid": S(message_group_uuid),
         "message": S(last_message),
         **_user_attributes(other),
+        **({HIDDEN: {"BOOL": True}} if hidden else {}),
     }
 
 
@@ -114,8 +139,16 @@ def group_owner(item: dict) -> str:
     return text(item, "pk").removeprefix("GRP#")
 
 
-def _member_map(member: UserRef, group_sk: str) -> dict:
-    return {"M": {"handle": S(member.handle), "display_name": S(member.display_name), "group_sk": S(group_sk)}}
+def _member_map(member: UserRef, group_sk: str, hidden: bool = False) -> dict:
+    value = {"handle": S(member.handle), "display_name": S(member.display_name), "group_sk": S(group_sk)}
+    if hidden:
+        value[HIDDEN] = {"BOOL": True}
+    return {"M": value}
+
+
+def is_hidden(value: dict) -> bool:
+    """Whether a group item, or a member map entry, is hidden from its owner's list."""
+    return value.get(HIDDEN, {}).get("BOOL", False)
 
 
 def conversation_item(conversation: Conversation) -> dict:
@@ -123,7 +156,8 @@ def conversation_item(conversation: Conversation) -> dict:
         **conversation_key(conversation.message_group_uuid),
         "last_message_at": S(conversation.last_message_at),
         "members": {
-            "M": {m.uuid: _member_map(m, conversation.group_sks[m.uuid]) for m in conversation.members}
+            "M": {m.uuid: _member_map(m, conversation.group_sks[m.uuid], m.uuid in conversation.hidden_for)
+                  for m in conversation.members}
         },
     }
 
@@ -139,11 +173,12 @@ def conversation_from_item(item: dict) -> Conversation:
         members=refs,
         last_message_at=text(item, "last_message_at"),
         group_sks={uuid: text(value["M"], "group_sk") for uuid, value in members.items()},
+        hidden_for=frozenset(uuid for uuid, value in members.items() if is_hidden(value["M"])),
     )
 
 
-def member_update_value(member: UserRef, group_sk: str) -> dict:
-    return _member_map(member, group_sk)
+def member_update_value(member: UserRef, group_sk: str, hidden: bool = False) -> dict:
+    return _member_map(member, group_sk, hidden)
 
 
 def receipt_item(sender_uuid: str, receipt: IdempotencyReceipt, message: Message, expires_at: int) -> dict:

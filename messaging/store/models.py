@@ -41,12 +41,33 @@ class Conversation:
     # Each member's group item `sk` (usually last_message_at; see the store for when it is not).
     group_sks: dict[str, str] = field(default_factory=dict)
     legacy: bool = False  # written by the old backend: no conversation item yet
+    # Members whose list does not show the conversation (they block the other member).
+    hidden_for: frozenset[str] = frozenset()
 
     def member(self, user_uuid: str) -> UserRef | None:
         return next((m for m in self.members if m.uuid == user_uuid), None)
 
     def other_member(self, user_uuid: str) -> UserRef:
         return next(m for m in self.members if m.uuid != user_uuid)
+
+
+@dataclass(frozen=True)
+class BlockedUser:
+    """One block: whom, and when it was stored."""
+
+    uuid: str
+    blocked_at: str
+
+
+@dataclass(frozen=True)
+class NamesRefreshReport:
+    """What `refresh_names` went through and changed."""
+
+    scanned: int = 0
+    group_items_updated: int = 0
+    conversations_updated: int = 0
+    moved: int = 0  # items a concurrent send re-keyed or changed first: its write carries the names it resolved
+    unknown_users: int = 0  # uuids no user has (deleted), once per page of the scan: their stored names stay
 
 
 @dataclass(frozen=True)

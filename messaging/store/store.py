@@ -9,16 +9,27 @@ import itertools
 import logging
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from typing import Literal
 
-from messaging.store import items
+from messaging.store import blocks, items
 from messaging.store.calls import Backoff, Table
 from messaging.store.cursors import decode_cursor, encode_cursor
-from messaging.store.errors import IdempotencyKeyReused, StoreNotFound
+from messaging.store.errors import IdempotencyKeyReused, RecipientUnavailable, StoreNotFound
 from messaging.store.legacy import BackfillReport, LegacyConversations
-from messaging.store.models import Conversation, IdempotencyReceipt, Message, MessageGroup, Page, UserRef
-from messaging.store.timefmt import later_than, next_microsecond, utc_now
+from messaging.store.models import (
+    BlockedUser,
+    Conversation,
+    IdempotencyReceipt,
+    Message,
+    MessageGroup,
+    NamesRefreshReport,
+    Page,
+    UserRef,
+)
+from messaging.store.name_refresh import NameResolver, ProgressReporter, refresh_names
+from messaging.store.timefmt import format_time, later_than, next_microsecond, utc_now
 from messaging.store.transactions import LabelledOp, Outcome, delete, put_new, transact
 
 logger = logging.getLogger(__name__)
@@ -82,9 +93,10 @@ class MessageStore:
 
     def list_groups(self, *, user_uuid: str, limit: int, before: str | None = None,
                     after: str | None = None) -> Page[MessageGroup]:
-        """A user's conversations, newest first (one Query)."""
+        """A user's conversations, newest first, without those hidden by a block (one Query unless hidden
+        ones must be skipped to fill the page)."""
         return self._page(items.group_pk(user_uuid), limit, before, after, items.group_from_item,
-                          newest_first=True)
+                          newest_first=True, visible_only=True)
 
     def list_messages(self, *, message_group_uuid: str, limit: int, before: str | None = None,
                       after: str | None = None) -> Page[Message]:
@@ -114,6 +126,9 @@ class MessageStore:
         for attempt in itertools.count():
             conversation = self._conversation_between(sender.uuid, recipient.uuid)
             if conversation is not None:
+                # The refs given are the caller's current names: they replace the copies the conversation holds.
+                given = {sender.uuid: sender, recipient.uuid: recipient}
+                conversation = replace(conversation, members=tuple(given.get(m.uuid, m) for m in conversation.members))
                 return self.send_in_conversation(conversation=conversation, sender=sender, text=text, receipt=receipt)
             created_at = later_than(self.clock(), collided_at)
             message = Message(str(uuid.uuid4()), str(uuid.uuid4()), created_at, text, sender)
@@ -129,6 +144,7 @@ class MessageStore:
             ]
             ops = [
                 *[(label, put_new(self.table_name, item)) for label, item in new_items],
+                *blocks.block_checks(self.table_name, sender.uuid, recipient.uuid),
                 *self._receipt_ops(message, receipt),
             ]
             sent = self._sent(transact(self.table, ops), message, receipt)
@@ -153,6 +169,7 @@ class MessageStore:
             if self.group_updates == "inline":
                 same_time = {m.uuid: message.created_at for m in conversation.members}
                 ops += self._rekey_ops(conversation, message, same_time)
+            ops += blocks.block_checks(self.table_name, sender.uuid, conversation.other_member(sender.uuid).uuid)
             ops += self._receipt_ops(message, receipt)
             outcome = transact(self.table, ops)
             sent = self._sent(outcome, message, receipt)
@@ -197,6 +214,66 @@ class MessageStore:
             backoff.pause(attempt)
             conversation = self._conversation_after(outcome, message.message_group_uuid)
 
+    # ---------------------------------------------------------------- blocks (store/blocks.py)
+
+    def block(self, *, blocker_uuid: str, blocked_uuid: str) -> bool:
+        """Store the block and hide the two users' conversation from the blocker's list, in one transaction;
+        False if it was already stored (then nothing changes)."""
+        backoff = Backoff(self.retry_deadline_seconds)
+        for attempt in itertools.count():
+            conversation = self._conversation_between(blocker_uuid, blocked_uuid)
+            if conversation is not None and conversation.legacy:
+                conversation, _ = self.legacy.adopt(conversation)
+            blocked_at = format_time(self.clock())
+            ops = [("block", put_new(self.table_name, items.block_item(blocker_uuid, blocked_uuid, blocked_at)))]
+            if conversation is None:
+                # A first message committing meanwhile starts a conversation this block must hide: look again.
+                ops.append(blocks.no_pair_check(self.table_name, blocker_uuid, blocked_uuid))
+            else:
+                ops += self._visibility_ops(conversation, blocker_uuid, hidden=True)
+            outcome = transact(self.table, ops)
+            if outcome.committed:
+                return True
+            if "block" in outcome.failed:
+                return False
+            backoff.pause(attempt)
+
+    def unblock(self, *, blocker_uuid: str, blocked_uuid: str) -> bool:
+        """Remove the block and show the conversation in the blocker's list again, in one transaction; False if
+        there was no block (then nothing changes)."""
+        backoff = Backoff(self.retry_deadline_seconds)
+        for attempt in itertools.count():
+            conversation = self._conversation_between(blocker_uuid, blocked_uuid)
+            ops = [("block", {"Delete": {
+                "TableName": self.table_name, "Key": items.block_key(blocker_uuid, blocked_uuid),
+                "ConditionExpression": "attribute_exists(pk)",
+            }})]
+            if conversation is not None and blocker_uuid in conversation.hidden_for:
+                ops += self._visibility_ops(conversation, blocker_uuid, hidden=False)
+            outcome = transact(self.table, ops)
+            if outcome.committed:
+                return True
+            if "block" in outcome.failed:
+                return False
+            backoff.pause(attempt)
+
+    def list_blocked(self, *, blocker_uuid: str) -> list[BlockedUser]:
+        """Everyone `blocker` blocks, in uuid order (one Query per page of blocks)."""
+        pages = self.table.pages("query", KeyConditionExpression="pk = :pk", ConsistentRead=True,
+                                 ExpressionAttributeValues={":pk": items.S(items.block_pk(blocker_uuid))})
+        return [items.blocked_from_item(item) for page in pages for item in page.get("Items", [])]
+
+    def _visibility_ops(self, conversation: Conversation, owner_uuid: str, *, hidden: bool) -> list[LabelledOp]:
+        return blocks.hide_ops(self.table_name, message_group_uuid=conversation.message_group_uuid,
+                               owner_uuid=owner_uuid, group_sk=conversation.group_sks[owner_uuid],
+                               last_message_at=conversation.last_message_at, hidden=hidden)
+
+    # ---------------------------------------------------------------- names (store/name_refresh.py)
+
+    def refresh_names(self, *, resolve: NameResolver, only_user_uuid: str | None = None,
+                      progress: ProgressReporter | None = None) -> NamesRefreshReport:
+        return refresh_names(self.table, resolve=resolve, only_user_uuid=only_user_uuid, progress=progress)
+
     # ---------------------------------------------------------------- internals
 
     def _conversation_between(self, a_uuid: str, b_uuid: str) -> Conversation | None:
@@ -219,8 +296,8 @@ class MessageStore:
             "ExpressionAttributeNames": names,
             "ExpressionAttributeValues": {
                 ":t": items.S(message.created_at),
-                ":s": items.member_update_value(sender, group_sks[sender.uuid]),
-                ":o": items.member_update_value(other, group_sks[other.uuid]),
+                ":s": items.member_update_value(sender, group_sks[sender.uuid], sender.uuid in conversation.hidden_for),
+                ":o": items.member_update_value(other, group_sks[other.uuid], other.uuid in conversation.hidden_for),
                 ":previous": items.S(conversation.last_message_at),
             },
         }})]
@@ -228,7 +305,8 @@ class MessageStore:
             old_sk = conversation.group_sks.get(owner)
             if old_sk:
                 ops.append((f"old-group:{owner}", delete(self.table_name, items.key(items.group_pk(owner), old_sk))))
-            moved = items.group_item(owner, group_sks[owner], conversation.message_group_uuid, shown, message.text)
+            moved = items.group_item(owner, group_sks[owner], conversation.message_group_uuid, shown, message.text,
+                                     hidden=owner in conversation.hidden_for)
             ops.append((f"group:{owner}", put_new(self.table_name, moved)))
         return ops
 
@@ -249,7 +327,12 @@ class MessageStore:
         if outcome.committed:
             return message
         if "receipt" in outcome.failed:
-            return self._replay(message.sender.uuid, receipt)
+            # A retry of a send that was stored (before any block) answers as it did then.
+            replayed = self._replay(message.sender.uuid, receipt)
+            if replayed is not None:
+                return replayed
+        if blocks.failed_block_check(outcome.failed):
+            raise RecipientUnavailable("a block stands between sender and recipient")
         return None
 
     def _conversation_after(self, outcome: Outcome, message_group_uuid: str) -> Conversation | None:
@@ -267,7 +350,7 @@ class MessageStore:
         return items.message_from_receipt(stored)
 
     def _page(self, pk: str, limit: int, before: str | None, after: str | None,
-              decode: Callable[[dict], object], newest_first: bool) -> Page:
+              decode: Callable[[dict], object], newest_first: bool, visible_only: bool = False) -> Page:
         values = {":pk": items.S(pk)}
         condition = "pk = :pk"
         if after is not None:
@@ -277,10 +360,20 @@ class MessageStore:
             condition += " AND sk < :cursor"
             values[":cursor"] = items.S(decode_cursor(before))
         # One page of Limit + 1 (the extra item says whether more exist), so one Query, not a paginator.
-        response = self.table.call("query", TableName=self.table_name, KeyConditionExpression=condition,
-                                   ExpressionAttributeValues=values, ScanIndexForward=after is not None,
-                                   Limit=limit + 1, ConsistentRead=True)
-        found = response.get("Items", [])
+        query = {"TableName": self.table_name, "KeyConditionExpression": condition,
+                 "ExpressionAttributeValues": values, "ScanIndexForward": after is not None,
+                 "Limit": limit + 1, "ConsistentRead": True}
+        if visible_only:
+            # Limit counts items before the filter: a page with hidden items asks again to fill itself.
+            query["FilterExpression"] = "attribute_not_exists(#hidden)"
+            query["ExpressionAttributeNames"] = {"#hidden": items.HIDDEN}
+        found = []
+        while True:
+            response = self.table.call("query", **query)
+            found += response.get("Items", [])
+            if len(found) > limit or "LastEvaluatedKey" not in response:
+                break
+            query["ExclusiveStartKey"] = response["LastEvaluatedKey"]
         has_more, found = len(found) > limit, found[:limit]
         # `found` runs away from the cursor: newest first for before-pages, oldest first for after-pages.
         if after is not None:

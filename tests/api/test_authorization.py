@@ -5,6 +5,7 @@ import pytest
 
 from messaging import ddb
 from messaging.services import user_ref
+from tests.support.ddb_calls import dynamodb_calls
 from tests.support.store import forget_backfill, write_old_backend_items
 from tests.support.tokens import auth
 
@@ -67,17 +68,8 @@ def test_anonymous_gets_401_for_users_too(client, alice):
 
 def dynamodb_calls_of(client, path, headers) -> list[str]:
     """The DynamoDB operations one request makes, in order (counted on the app's own client)."""
-    calls = []
-
-    def count(model, **kwargs):
-        calls.append(model.name)
-
-    events = ddb.get_client().meta.events
-    events.register("before-call.dynamodb", count)
-    try:
+    with dynamodb_calls() as calls:
         assert client.get(path, **headers).status_code == 404
-    finally:
-        events.unregister("before-call.dynamodb", count)
     return calls
 
 

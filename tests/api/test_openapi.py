@@ -14,6 +14,9 @@ EXPECTED_OPERATIONS = {
     ("/api/message_groups", "get"),
     ("/api/messages", "post"),
     ("/api/messages/{message_group_uuid}", "get"),
+    ("/api/users/@{handle}/block", "post"),
+    ("/api/users/@{handle}/block", "delete"),
+    ("/api/users/blocked", "get"),
 }
 PUBLIC = {("/api/health-check", "get"), ("/api/health/ready", "get"), ("/api/auth/token", "post")}
 
@@ -63,6 +66,20 @@ def test_bare_arrays_and_error_codes_are_described(openapi):
     sent = openapi["components"]["schemas"]["SentMessage"]
     assert list(sent["properties"]) == ["message_group_uuid", "uuid", "display_name", "handle", "message",
                                         "created_at"]
+
+
+def test_block_endpoints_and_their_codes_are_described(openapi):
+    ops = operations(openapi)
+    for method in ("post", "delete"):
+        responses = ops[("/api/users/@{handle}/block", method)]["responses"]
+        assert set(responses) >= {"200", "404", "422", "503"}
+        assert responses["422"]["content"]["application/json"]["schema"]["items"]["enum"] == ["block_self"]
+        state = responses["200"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+        assert list(openapi["components"]["schemas"][state]["properties"]) == ["handle", "blocked"]
+    blocked = ops[("/api/users/blocked", "get")]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert blocked["type"] == "array"
+    send_codes = ops[("/api/messages", "post")]["responses"]["422"]["content"]["application/json"]["schema"]
+    assert "message_recipient_unavailable" in send_codes["items"]["enum"]
 
 
 def test_swagger_ui_is_served_from_our_own_static_files(client):

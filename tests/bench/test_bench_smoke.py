@@ -52,6 +52,9 @@ def test_bench_counts_the_design_minimum_of_dynamodb_calls(tmp_path):
     assert calls["GET /api/message_groups"]["mean_calls"] == 1
     assert calls["GET /api/messages/<uuid>"]["mean_calls"] == 2
     assert calls["POST /api/messages (continue)"]["mean_calls"] == 2
+    # Current names: at most one (batched) user lookup per request, none once the names are cached.
+    for name in ("GET /api/message_groups", "GET /api/messages/<uuid>", "POST /api/messages (continue)"):
+        assert calls[name]["max_user_queries"] <= 1, (name, calls[name])
 
 
 def test_profile_shows_where_a_request_spends_its_time():

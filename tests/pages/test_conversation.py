@@ -1,13 +1,12 @@
 """/messages/<uuid>: one conversation, its older messages, and the send form without JavaScript."""
 import re
-import socket
 import uuid
 from urllib.parse import unquote
 
 import pytest
 
 from messaging import services
-from messaging.errors import PAGING_CODES, SEND_CODES
+from messaging.errors import BLOCK_CODES, PAGING_CODES, SEND_CODES
 from messaging.pages.error_text import ERROR_TEXT
 from messaging.recipients import InConversation, ToHandle
 from tests.support.html import form_errors, hidden_key, message_list, message_texts
@@ -161,17 +160,6 @@ def test_the_heading_names_the_other_member_before_they_answer(app_ddb, andrew_c
     assert re.search(r'<h1 class="conversation-title">\s*Andrew Bayko <span class="handle">@bayko</span>', html)
 
 
-@pytest.fixture
-def unreachable_dynamodb(settings):
-    """DynamoDB at a local port where nothing listens: every call is refused at once."""
-    with socket.socket() as reserved:
-        reserved.bind(("127.0.0.1", 0))
-        settings.AWS_ENDPOINT_URL = f"http://127.0.0.1:{reserved.getsockname()[1]}"
-        settings.DDB_MAX_ATTEMPTS = 1
-        settings.DDB_CONNECT_TIMEOUT = 1
-        yield
-
-
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_dynamodb_down_is_a_friendly_503_page(unreachable_dynamodb, andrew_client, bayko, method):
     data = {"message": "hello"} if method == "post" else {}
@@ -189,7 +177,7 @@ def test_dynamodb_down_on_the_conversation_list_and_new_message(unreachable_dyna
 
 
 def test_every_code_the_services_refuse_with_has_a_text_for_people():
-    assert set(ERROR_TEXT) == {*SEND_CODES, *PAGING_CODES}
+    assert set(ERROR_TEXT) == {*SEND_CODES, *PAGING_CODES, *BLOCK_CODES}
 
 
 @pytest.mark.parametrize("ddb_backend", ["moto"], indirect=True)

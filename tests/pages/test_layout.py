@@ -21,6 +21,6 @@ def test_pages_have_landmarks_skip_link_and_current_page(andrew_client):
 def test_only_the_apps_own_static_files_are_loaded(client):
     html = client.get("/login").content.decode()
     sources = re.findall(r'(?:href|src)="([^"]+\.(?:css|js))"', html)
-    assert sources == ["/static/cruddur.css", "/static/messages.js"]
+    assert sources == ["/static/cruddur.css", "/static/messages.js", "/static/blocks.js"]
     for source in sources:
         assert finders.find(source.removeprefix("/static/")), f"{source} is not one of the app's static files"

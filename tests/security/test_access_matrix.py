@@ -25,6 +25,9 @@ API = {
     "post to a conversation": ("post", "/api/messages", {"message": "probe", "message_group_uuid": "{group}"},
                                MEMBERS_ONLY),
     "start a conversation by handle": ("post", "/api/messages", {"message": "probe", "handle": "bob"}, SIGNED_IN),
+    "block a user": ("post", "/api/users/@bob/block", None, SIGNED_IN),
+    "unblock a user": ("delete", "/api/users/@bob/block", None, SIGNED_IN),
+    "the users I block": ("get", "/api/users/blocked", None, SIGNED_IN),
 }
 
 LOGIN = {"anonymous": "/login?next="}
@@ -42,6 +45,10 @@ PAGES = {
                              {"anonymous": LOGIN["anonymous"], "stranger": "/messages/", "member": "/messages/{group}",
                               "staff": "/messages/"}),
     "find people": ("get", "/people?q=bob", None, ANY_USER),
+    "the people I block": ("get", "/people/blocked", None, ANY_USER),
+    "block from a page": ("post", "/people/@bob/block", {"action": "block", "next": "/people?q=bob"},
+                          {"anonymous": LOGIN["anonymous"], "stranger": "/people?q=bob", "member": "/people?q=bob",
+                           "staff": "/people?q=bob"}),
 }
 
 ADMIN_PAGES = [
@@ -53,6 +60,7 @@ ADMIN_PAGES = [
     "/admin/users/user/{carol_pk}/password/",
     "/admin/users/user/{carol_pk}/delete/",
     "/admin/auth/group/",
+    "/admin/messaging/block/",
 ]
 
 

@@ -1,8 +1,12 @@
-"""Concurrent sends on the real engine: nothing acknowledged is lost, group items stay exact."""
+"""Concurrent sends on the real engine: nothing acknowledged is lost, group items stay exact, a block wins
+every send that starts after it is acknowledged."""
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from messaging.store.errors import RecipientUnavailable
 from messaging.store.models import UserRef
 from messaging.store.store import MessageStore
 from messaging.store.table_check import check_table
@@ -78,3 +82,58 @@ def test_8_threads_starting_the_same_conversation(local_store):
     assert sorted(m.uuid for m in store.list_messages(message_group_uuid=group,
                                                       limit=100).items) == sorted(m.uuid for m in sent)
     assert_group_invariants(store, group, people)
+
+
+def test_sends_racing_a_block_none_lands_after_its_acknowledgement(local_store):
+    store = local_store
+    start = store.send_to_user(sender=ANDREW, recipient=BAYKO, text="start")
+    group = start.message_group_uuid
+    block_acknowledged = threading.Event()
+    acknowledged_at: list[float] = []
+    before_block = threading.Semaphore(0)  # one release per send stored, so the block lands mid-stream
+    outcomes: list[tuple[float, float, str | None]] = []  # (started, returned, message uuid or None if refused)
+    lock = threading.Lock()
+
+    def send_until_refused_after_block(worker):
+        sender = ANDREW if worker % 2 else BAYKO
+        refused_after_block = 0
+        for n in range(1000):
+            started = time.monotonic()
+            try:
+                conversation = store.get_conversation(message_group_uuid=group)
+                sent = store.send_in_conversation(conversation=conversation, sender=sender, text=f"w{worker}-{n}")
+                result = sent.uuid
+                before_block.release()
+            except RecipientUnavailable:
+                result = None
+            with lock:
+                outcomes.append((started, time.monotonic(), result))
+            if block_acknowledged.is_set() and started > acknowledged_at[0]:
+                refused_after_block += 1
+                if refused_after_block == 3:
+                    return
+
+    with ThreadPoolExecutor(6) as pool:
+        workers = [pool.submit(send_until_refused_after_block, worker) for worker in range(6)]
+        for _ in range(30):
+            assert before_block.acquire(timeout=60), "the senders stored nothing within 60 s"
+        store.block(blocker_uuid=BAYKO.uuid, blocked_uuid=ANDREW.uuid)
+        acknowledged_at.append(time.monotonic())
+        block_acknowledged.set()
+        for worker in workers:
+            worker.result(timeout=120)
+
+    acknowledged = {uuid for _, _, uuid in outcomes if uuid is not None}
+    after = [(started, uuid) for started, _, uuid in outcomes if started > acknowledged_at[0]]
+    assert len(after) >= 18
+    assert all(uuid is None for _, uuid in after), "a send that started after the block was stored"
+    page = store.list_messages(message_group_uuid=group, limit=100)
+    stored = {m.uuid for m in page.items}
+    while page.next_cursor:
+        page = store.list_messages(message_group_uuid=group, limit=100, before=page.next_cursor)
+        stored |= {m.uuid for m in page.items}
+    assert len(acknowledged) >= 30
+    # Exactly the acknowledged sends are stored: none lost, none landed unacknowledged.
+    assert stored == acknowledged | {start.uuid}
+    assert [g.uuid for g in store.list_groups(user_uuid=BAYKO.uuid, limit=10).items] == []
+    assert check_table(store.client, store.table_name) == []

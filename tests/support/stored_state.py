@@ -1,7 +1,8 @@
 """What the app has stored, to show that a refused request wrote nothing: every item of the messages
-table (a consistent Scan) and every user row."""
+table (a consistent Scan), every user row and every block row."""
 from contextlib import contextmanager
 
+from messaging.models import Block
 from messaging.store.table_check import scan_items
 from users.models import User
 
@@ -19,11 +20,16 @@ def user_rows() -> list[dict]:
     return list(User.objects.order_by("pk").values())
 
 
+def block_rows() -> list[dict]:
+    return list(Block.objects.order_by("pk").values())
+
+
 @contextmanager
 def nothing_stored(client, table):
-    """The block leaves the table's items and the user rows exactly as they were."""
-    before_items, before_users = table_items(client, table), user_rows()
+    """The block leaves the table's items, the user rows and the block rows exactly as they were."""
+    before_items, before_users, before_blocks = table_items(client, table), user_rows(), block_rows()
     assert before_items, "the check needs a table with items in it"
     yield
     assert table_items(client, table) == before_items, "DynamoDB items changed"
     assert user_rows() == before_users, "user rows changed"
+    assert block_rows() == before_blocks, "block rows changed"

@@ -15,3 +15,11 @@ def make_user(handle: str, *, email: str | None = None, display_name: str | None
 def logged_in(client: Client) -> bool:
     """The client's session belongs to a signed-in user."""
     return "_auth_user_id" in client.session
+
+
+def rename_in_admin(staff_client: Client, user: User, *, handle: str, display_name: str):
+    """A staff member renames `user` through the admin's change form; returns the answer (302 when saved)."""
+    return staff_client.post(f"/admin/users/user/{user.pk}/change/", {
+        "handle": handle, "display_name": display_name, "email": user.email, "bio": user.bio,
+        "cognito_user_id": user.cognito_user_id or "", "is_active": "on" if user.is_active else "",
+    })

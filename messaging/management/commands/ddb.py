@@ -15,13 +15,13 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from tabulate import tabulate
 
-from messaging import ddb, services
-from messaging.errors import MessagesUnavailable, ValidationFailed
+from messaging import ddb, names, services
+from messaging.errors import MessagesUnavailable, NotFound, ValidationFailed
 from messaging.recipients import InConversation, ToHandle
 from messaging.store import schema, table_check
 from messaging.store.client import make_client
 from messaging.store.errors import StoreError, StoreUnavailable
-from messaging.store.models import Conversation
+from messaging.store.models import Conversation, NamesRefreshReport
 from messaging.store.stream_reader import StreamPosition, StreamReader
 from messaging.stream import lambda_handler
 from users.models import User
@@ -74,6 +74,10 @@ class Command(BaseCommand):
             "stream-worker": sub.add_parser(
                 "stream-worker", help="Poll the table's stream and apply new messages to the group items."
             ),
+            "refresh-names": sub.add_parser(
+                "refresh-names", help="Rewrite the handles and names copied into group and conversation items to "
+                                      "the users' current ones (safe to stop and rerun)."
+            ),
         }
         for command in commands.values():
             command.add_argument("--json", action="store_true", dest="as_json", help="Print JSON instead of tables.")
@@ -86,6 +90,7 @@ class Command(BaseCommand):
         commands["scan"].add_argument("--limit", type=int, help="At most this many items.")
         commands["get-conversation"].add_argument("message_group_uuid")
         commands["list-conversations"].add_argument("handle")
+        commands["refresh-names"].add_argument("--user", dest="handle", help="Only the names of this user.")
         worker = commands["stream-worker"]
         worker.add_argument(
             "--position-file", type=Path,
@@ -245,6 +250,22 @@ class Command(BaseCommand):
         data = dataclasses.asdict(report)
         self._emit(data, rows=[(name.replace("_", " "), count) for name, count in data.items()],
                    headers=("backfill", "count"), summary=f"backfill of {ddb.table_name()} done")
+
+    def _refresh_names(self, handle, **options):
+        def progress(report: NamesRefreshReport) -> None:
+            self.stderr.write(f"scanned {report.scanned} items: {report.group_items_updated} group items and "
+                              f"{report.conversations_updated} conversations updated so far")
+
+        try:
+            report = names.refresh_stored_names(handle=handle, progress=progress)
+        except NotFound as error:
+            raise CommandError(str(error)) from None
+        data = dataclasses.asdict(report)
+        changed = report.group_items_updated + report.conversations_updated
+        self._emit(data, rows=[(name.replace("_", " "), count) for name, count in data.items()],
+                   headers=("refresh-names", "count"),
+                   summary=f"refresh-names of {ddb.table_name()} done: {changed} items changed"
+                           + (f" (rerun to catch {report.moved} items sends moved meanwhile)" if report.moved else ""))
 
     # ---------------------------------------------------------------- stream mode
 
