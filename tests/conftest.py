@@ -24,6 +24,7 @@ from messaging.devtools.dynamodb_local import DynamoDBLocal, DynamoDBLocalError 
 from messaging.store import schema  # noqa: E402
 from messaging.store.client import ClientSettings, make_client  # noqa: E402
 from tests.support.components import require  # noqa: E402
+from tests.support.store import SettableClock  # noqa: E402
 from tests.support.tokens import CLIENT_ID, POOL_ID, REGION, CognitoPool, JWKSServer, SigningKey  # noqa: E402
 from tests.support.users import make_user  # noqa: E402
 
@@ -97,6 +98,14 @@ def app_ddb(ddb_backend, settings):
     ddb.reset()
     yield client, table
     ddb.reset()
+
+
+@pytest.fixture
+def app_clock(app_ddb, monkeypatch):
+    """The app store's clock, standing still until the test moves it (message times, the edit window)."""
+    clock = SettableClock()
+    monkeypatch.setattr(ddb.get_store(), "clock", clock)
+    return clock
 
 
 # Users and a fake Cognito pool shared by the API and security tests.
