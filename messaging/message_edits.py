@@ -52,11 +52,23 @@ def delete_message(*, author: User, message_group_uuid: str, message_uuid: str) 
     return deleted
 
 
-def can_edit(*, message: Message, viewer: User) -> bool:
-    """Whether the pages offer Edit: the viewer's own message, not deleted, still inside the window."""
-    if message.sender.uuid != str(viewer.uuid) or message.deleted:
-        return False
-    return ddb.get_store().clock() - parse_time(message.created_at) <= edit_window()
+def own_message(*, author: User, message_group_uuid: str, message_uuid: str) -> Message:
+    """The author's own message as it is now (for the edit and delete pages); 404 for anything else."""
+    codes = _path_codes(message_group_uuid=message_group_uuid, message_uuid=message_uuid)
+    if codes:
+        raise ValidationFailed(codes)
+    with _edit_errors():
+        return MessageEdits(ddb.get_store()).own_message(
+            message_group_uuid=message_group_uuid.lower(), message_uuid=message_uuid.lower(),
+            author_uuid=str(author.uuid))
+
+
+def editable_uuids(*, messages: list[Message], viewer: User) -> frozenset[str]:
+    """The messages the pages offer Edit on: the viewer's own, not deleted, still inside the window."""
+    now = ddb.get_store().clock()
+    return frozenset(message.uuid for message in messages
+                     if message.sender.uuid == str(viewer.uuid) and not message.deleted
+                     and now - parse_time(message.created_at) <= edit_window())
 
 
 def _path_codes(*, message_group_uuid: str, message_uuid: str) -> list[str]:

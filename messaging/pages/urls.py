@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from messaging.pages import views
+from messaging.pages import edits, views
 
 app_name = "pages"
 
@@ -10,5 +10,8 @@ urlpatterns = [
     path("messages", views.conversations, name="conversations"),
     path("messages/new/<str:handle>", views.new_message, name="new-message"),
     path("messages/<uuid:message_group_uuid>", views.conversation, name="conversation"),
+    path("messages/<uuid:message_group_uuid>/<uuid:message_uuid>/edit", edits.edit_message, name="edit-message"),
+    path("messages/<uuid:message_group_uuid>/<uuid:message_uuid>/delete", edits.delete_message,
+         name="delete-message"),
     path("people", views.people, name="people"),
 ]

@@ -80,6 +80,14 @@ class MessageEdits:
         self.table = store.table
         self.table_name = store.table_name
 
+    def own_message(self, *, message_group_uuid: str, message_uuid: str, author_uuid: str) -> Message:
+        """The author's own message as stored now (two GetItems), for a page that shows it before a change."""
+        lookup = self._own_message(message_group_uuid, message_uuid, author_uuid)
+        item = self.table.get(_message_key(lookup))
+        if item is None:
+            raise MessageNotFound(f"message {message_uuid} is not stored")
+        return items.message_from_item(item)
+
     def edit(self, *, message_group_uuid: str, message_uuid: str, author: UserRef, text: str,
              window: timedelta) -> Message:
         """Replace the text of the author's own message, within `window` of its sending."""
