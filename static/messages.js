@@ -91,7 +91,12 @@
   // A message's text, "edited" mark and deleted state, as the server renders them.
   function showText(node, item) {
     node.classList.toggle("deleted", Boolean(item.deleted));
-    node.querySelector(".text").textContent = item.deleted ? "Message deleted" : item.message;
+    const text = node.querySelector(".text");
+    if (item.deleted) {
+      text.textContent = "Message deleted";
+    } else {
+      text.textContent = item.message;
+    }
     node.querySelector(".edited").hidden = !item.edited_at || Boolean(item.deleted);
   }
 

@@ -4,6 +4,8 @@ from rest_framework.routers import SimpleRouter
 from messaging.api.edits import MessageView
 from messaging.api.viewsets import MessageGroupViewSet, MessageViewSet
 
+UUID_PATTERN = "[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}"
+
 # The old client's paths have no trailing slash.
 router = SimpleRouter(trailing_slash=False)
 router.register("message_groups", MessageGroupViewSet, basename="message-group")
@@ -11,8 +13,8 @@ router.register("messages", MessageViewSet, basename="message")
 
 urlpatterns = [
     *router.urls,
-    # Hex digits and dashes only, so that actions on a conversation (`.../read`) never reach this view;
-    # the service answers a malformed uuid of that shape with its error code.
-    re_path(r"^messages/(?P<message_group_uuid>[^/]+)/(?P<message_uuid>[0-9A-Fa-f-]+)$", MessageView.as_view(),
+    # Only a uuid-shaped last segment is a message: anything else under a conversation (an action such as
+    # `.../read`, or no message at all) is another route or an unknown path (404).
+    re_path(rf"^messages/(?P<message_group_uuid>[^/]+)/(?P<message_uuid>{UUID_PATTERN})$", MessageView.as_view(),
             name="message-item"),
 ]

@@ -176,11 +176,12 @@ def test_1024_characters_as_people_count_them_are_a_valid_edit(client, alice, se
     assert response.status_code == 200
 
 
-@pytest.mark.parametrize("group, message, codes", [
-    ("not-a-uuid", "SENT", ["message_group_uuid_invalid"]),
-    ("GROUP", "abc-123", ["message_uuid_invalid"]),
+@pytest.mark.parametrize("group, message, status, body", [
+    ("not-a-uuid", "SENT", 422, ["message_group_uuid_invalid"]),
+    # Only a uuid-shaped last segment names a message: anything else is no such path.
+    ("GROUP", "abc-123", 404, {"detail": "Not found."}),
 ])
-def test_malformed_uuids_are_422(client, alice, sent, nothing_written, group, message, codes):
+def test_malformed_uuids_are_clear_errors(client, alice, sent, nothing_written, group, message, status, body):
     group = sent["group"] if group == "GROUP" else group
     message = sent["last"]["uuid"] if message == "SENT" else message
 
@@ -188,8 +189,8 @@ def test_malformed_uuids_are_422(client, alice, sent, nothing_written, group, me
         edited = edit(client, alice, group, message, {"message": "fine"})
         deleted = delete(client, alice, group, message)
 
-    assert (edited.status_code, edited.json()) == (422, codes)
-    assert (deleted.status_code, deleted.json()) == (422, codes)
+    assert (edited.status_code, edited.json()) == (status, body)
+    assert (deleted.status_code, deleted.json()) == (status, body)
 
 
 def test_without_a_token_it_is_401(client, sent, nothing_written):
