@@ -216,6 +216,9 @@ MESSAGING_GROUP_UPDATES = env_str("MESSAGING_GROUP_UPDATES", "inline")
 if MESSAGING_GROUP_UPDATES not in ("inline", "stream"):
     raise ImproperlyConfigured("MESSAGING_GROUP_UPDATES must be 'inline' or 'stream'")
 
+# How long after sending a message its sender may still edit it (deleting has no limit).
+MESSAGE_EDIT_WINDOW_SECONDS = env_int("MESSAGE_EDIT_WINDOW_SECONDS", 900)
+
 # Cognito (production identity). Unset pool means only the app's own local tokens work.
 COGNITO_USER_POOL_ID = env_str("AWS_COGNITO_USER_POOL_ID")
 COGNITO_CLIENT_ID = env_str("AWS_COGNITO_USER_POOL_CLIENT_ID")
@@ -281,6 +284,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # A PATCH body is documented as its serializer says: the message edit requires its one field.
+    "COMPONENT_SPLIT_PATCH": False,
 }
 
 LOGGING = {

@@ -1,6 +1,7 @@
 // Progressive enhancement of the message pages: a live count of the characters left, new
-// messages by polling the JSON API, and sending without a page reload. Every page works
-// without this script; user text is only ever set with textContent, never parsed as HTML.
+// messages by polling the JSON API, sending without a page reload, and editing and deleting
+// your own messages in place. Every page works without this script; user text is only ever
+// set with textContent, never parsed as HTML.
 (function () {
   "use strict";
 
@@ -72,7 +73,10 @@
       const time = node.querySelector("time");
       time.dateTime = item.created_at;
       time.textContent = formatTime(item.created_at);
-      node.querySelector(".text").textContent = item.message;
+      showText(node, item);
+      if (node.classList.contains("mine") && !item.deleted) {
+        offerActions(node, list, item.uuid);
+      }
 
       const wasAtBottom = window.innerHeight + window.scrollY >= document.body.scrollHeight - 80;
       // ISO times in one format sort as strings.
@@ -82,6 +86,27 @@
         node.scrollIntoView({block: "nearest"});
       }
     };
+  }
+
+  // A message's text, "edited" mark and deleted state, as the server renders them.
+  function showText(node, item) {
+    node.classList.toggle("deleted", Boolean(item.deleted));
+    const text = node.querySelector(".text");
+    if (item.deleted) {
+      text.textContent = "Message deleted";
+    } else {
+      text.textContent = item.message;
+    }
+    node.querySelector(".edited").hidden = !item.edited_at || Boolean(item.deleted);
+  }
+
+  // Edit and Delete on a message the script rendered (one the viewer just sent, or a polled one of theirs).
+  function offerActions(node, list, uuid) {
+    node.dataset.apiUrl = list.dataset.apiPath + "/" + uuid;
+    const actions = node.querySelector(".actions");
+    actions.querySelector(".edit").href = list.dataset.pagePath + "/" + uuid + "/edit";
+    actions.querySelector(".delete").href = list.dataset.pagePath + "/" + uuid + "/delete";
+    actions.hidden = false;
   }
 
   function retryDelay(response, delay) {
@@ -179,19 +204,149 @@
     });
   }
 
+  function jsonRequest(method, csrfToken, body) {
+    const request = {
+      method: method,
+      credentials: "same-origin",
+      headers: {Accept: "application/json", "X-CSRFToken": csrfToken},
+    };
+    if (body !== undefined) {
+      request.headers["Content-Type"] = "application/json";
+      request.body = JSON.stringify(body);
+    }
+    return request;
+  }
+
+  // What went wrong with an edit or a delete, in the server's words.
+  async function failureTexts(response, errorText) {
+    if (response.status === 422) {
+      return (await response.json()).map((code) => errorText.codes[code] || errorText.unknown);
+    }
+    return [response.status === 404 ? "This message is not yours to change." : errorText.unknown + " Please try again."];
+  }
+
+  // The edit form in place of the message's text: Save sends PATCH to the API, Cancel puts the text back.
+  function editInPlace(node, csrfToken, errorText) {
+    if (node.querySelector(".inline-edit")) {
+      return;
+    }
+    const text = node.querySelector(".text");
+    const actions = node.querySelector(".actions");
+    const form = document.createElement("form");
+    form.className = "inline-edit";
+    const errors = document.createElement("ul");
+    errors.className = "errors";
+    errors.hidden = true;
+    errors.setAttribute("role", "alert");
+    const textarea = document.createElement("textarea");
+    textarea.name = "message";
+    textarea.rows = 3;
+    textarea.value = text.textContent;
+    textarea.setAttribute("aria-label", "Edit your message");
+    const save = document.createElement("button");
+    save.type = "submit";
+    save.className = "button";
+    save.textContent = "Save";
+    const cancel = document.createElement("button");
+    cancel.type = "button";
+    cancel.className = "button secondary";
+    cancel.textContent = "Cancel";
+    const row = document.createElement("div");
+    row.className = "send-row";
+    row.append(cancel, save);
+    form.append(errors, textarea, row);
+
+    function close() {
+      form.remove();
+      text.hidden = false;
+      actions.hidden = false;
+    }
+
+    cancel.addEventListener("click", close);
+    form.addEventListener("submit", async function (event) {
+      event.preventDefault();
+      save.disabled = true;
+      try {
+        const response = await fetch(node.dataset.apiUrl, jsonRequest("PATCH", csrfToken, {message: textarea.value}));
+        if (response.ok) {
+          showText(node, await response.json());
+          close();
+        } else {
+          showErrors(form, await failureTexts(response, errorText));
+        }
+      } catch (error) {
+        showErrors(form, [errorText.unknown + " Check your connection and try again."]);
+      } finally {
+        save.disabled = false;
+      }
+    });
+    text.hidden = true;
+    actions.hidden = true;
+    text.after(form);
+    textarea.focus();
+  }
+
+  async function deleteInPlace(node, csrfToken, errorText) {
+    if (!window.confirm("Delete this message? It stays in the conversation as \u201cMessage deleted\u201d.")) {
+      return;
+    }
+    const actions = node.querySelector(".actions");
+    let texts;
+    try {
+      const response = await fetch(node.dataset.apiUrl, jsonRequest("DELETE", csrfToken));
+      if (response.ok) {
+        showText(node, {deleted: true});
+        actions.remove();
+        return;
+      }
+      texts = await failureTexts(response, errorText);
+    } catch (error) {
+      texts = [errorText.unknown + " Check your connection and try again."];
+    }
+    let problem = node.querySelector(".action-error");
+    if (!problem) {
+      problem = document.createElement("p");
+      problem.className = "action-error";
+      problem.setAttribute("role", "alert");
+      actions.after(problem);
+    }
+    problem.textContent = texts.join(" ");
+  }
+
+  // The Edit and Delete links of your own messages act in place; without the script they open their pages.
+  function setUpMessageActions(list, csrfToken, errorText) {
+    list.addEventListener("click", function (event) {
+      const link = event.target.closest(".actions a");
+      const node = link && link.closest(".message");
+      if (!node || !node.dataset.apiUrl) {
+        return;
+      }
+      event.preventDefault();
+      if (link.classList.contains("edit")) {
+        editInPlace(node, csrfToken, errorText);
+      } else {
+        deleteInPlace(node, csrfToken, errorText);
+      }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     const form = document.getElementById("send-form");
-    if (form) {
-      setUpCounter(form.elements.message, document.getElementById("message-counter"));
+    const editForm = document.getElementById("edit-form");
+    if (form || editForm) {
+      setUpCounter((form || editForm).elements.message, document.getElementById("message-counter"));
     }
     const list = document.getElementById("messages");
+    const errorText = form ? JSON.parse(document.getElementById("error-text").textContent) : null;
+    if (list && form) {
+      setUpMessageActions(list, form.elements.csrfmiddlewaretoken.value, errorText);
+    }
     if (!list || !list.dataset.pollUrl) {
       return;
     }
     const render = messageRenderer(list, document.getElementById("message-template"));
     startPolling(list, render);
     if (form && form.dataset.sendUrl) {
-      const errorText = JSON.parse(document.getElementById("error-text").textContent);
       setUpSending(form, render, errorText);
       if (!form.querySelector(".errors li")) {
         form.scrollIntoView({block: "end"});

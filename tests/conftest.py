@@ -25,6 +25,7 @@ from messaging.devtools.dynamodb_local import DynamoDBLocal, DynamoDBLocalError 
 from messaging.store import schema  # noqa: E402
 from messaging.store.client import ClientSettings, make_client  # noqa: E402
 from tests.support.components import require  # noqa: E402
+from tests.support.store import SettableClock  # noqa: E402
 from tests.support.tokens import CLIENT_ID, POOL_ID, REGION, CognitoPool, JWKSServer, SigningKey  # noqa: E402
 from tests.support.users import make_user  # noqa: E402
 
@@ -109,6 +110,14 @@ def unreachable_dynamodb(settings):
         settings.DDB_MAX_ATTEMPTS = 1
         settings.DDB_CONNECT_TIMEOUT = 1
         yield
+
+
+@pytest.fixture
+def app_clock(app_ddb, monkeypatch):
+    """The app store's clock, standing still until the test moves it (message times, the edit window)."""
+    clock = SettableClock()
+    monkeypatch.setattr(ddb.get_store(), "clock", clock)
+    return clock
 
 
 # Users and a fake Cognito pool shared by the API and security tests.

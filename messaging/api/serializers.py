@@ -26,8 +26,11 @@ class MessageSerializer(serializers.Serializer):
     uuid = serializers.UUIDField(help_text="The message.")
     display_name = serializers.CharField(source="sender.display_name", help_text="The sender's name.")
     handle = serializers.CharField(source="sender.handle", help_text="The sender's handle.")
-    message = serializers.CharField(source="text")
+    message = serializers.CharField(source="text", help_text="The text; empty once deleted.")
     created_at = StoredTimeField()
+    # Additions the old client ignores.
+    edited_at = StoredTimeField(allow_null=True, help_text="When the sender last edited it; null when never.")
+    deleted = serializers.BooleanField(help_text="Deleted by its sender: it stays in the history with empty text.")
 
 
 class _ConversationRef(serializers.Serializer):
@@ -45,3 +48,17 @@ class SendMessageSerializer(serializers.Serializer):
     message = serializers.CharField(help_text="The text, at most 1024 characters.")
     handle = serializers.CharField(required=False, help_text="Start or continue the conversation with this user.")
     message_group_uuid = serializers.UUIDField(required=False, help_text="Continue this conversation.")
+
+
+class EditMessageSerializer(serializers.Serializer):
+    """The body of an edit: documents the request; the messaging service checks the raw JSON value."""
+
+    message = serializers.CharField(help_text="The new text, at most 1024 characters.")
+
+
+class DeletedMessageSerializer(serializers.Serializer):
+    uuid = serializers.UUIDField(source="message_uuid", help_text="The deleted message.")
+    deleted = serializers.SerializerMethodField()
+
+    def get_deleted(self, _) -> bool:
+        return True

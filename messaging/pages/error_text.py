@@ -15,6 +15,9 @@ ERROR_TEXT = {
     "limit_invalid": "This page link is not valid.",
     "cursor_invalid": "This page link is not valid.",
     "idempotency_key_invalid": "The form was out of date. Press Send again.",
+    "message_uuid_invalid": "This message link is not valid.",
+    "message_edit_window_closed": "This message can no longer be edited.",
+    "message_deleted": "This message was deleted.",
     "idempotency_key_reused": "This form was already used for another message. Press Send again to send this one.",
 }
 UNKNOWN_ERROR_TEXT = "The message could not be sent."

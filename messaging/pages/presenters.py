@@ -40,6 +40,12 @@ class MessageRow:
     sent_at: datetime
     sent_at_iso: str
     mine: bool
+    edited: bool = False
+    deleted: bool = False
+    can_edit: bool = False  # the viewer's own, not deleted, inside the edit window
+    edit_url: str | None = None  # the viewer's own messages only, while not deleted
+    delete_url: str | None = None
+    api_url: str | None = None  # where the page's script edits and deletes it (the JSON API)
 
 
 def conversation_rows(groups: list[MessageGroup]) -> list[ConversationRow]:
@@ -60,19 +66,30 @@ def conversation_row(group: MessageGroup, now: datetime) -> ConversationRow:
     )
 
 
-def message_rows(messages: list[Message], viewer_uuid: str) -> list[MessageRow]:
-    return [
-        MessageRow(
-            uuid=message.uuid,
-            display_name=message.sender.display_name,
-            handle=message.sender.handle,
-            text=message.text,
-            sent_at=parse_time(message.created_at),
-            sent_at_iso=message.created_at,
-            mine=message.sender.uuid == viewer_uuid,
-        )
-        for message in messages
-    ]
+def message_rows(messages: list[Message], viewer_uuid: str, editable: frozenset[str] = frozenset()) -> list[MessageRow]:
+    """`editable`: the uuids of the messages the viewer may still edit."""
+    return [message_row(message, viewer_uuid, editable) for message in messages]
+
+
+def message_row(message: Message, viewer_uuid: str, editable: frozenset[str]) -> MessageRow:
+    mine = message.sender.uuid == viewer_uuid
+    changeable = mine and not message.deleted
+    path = {"message_group_uuid": message.message_group_uuid, "message_uuid": message.uuid}
+    return MessageRow(
+        uuid=message.uuid,
+        display_name=message.sender.display_name,
+        handle=message.sender.handle,
+        text=message.text,
+        sent_at=parse_time(message.created_at),
+        sent_at_iso=message.created_at,
+        mine=mine,
+        edited=message.edited_at is not None,
+        deleted=message.deleted,
+        can_edit=changeable and message.uuid in editable,
+        edit_url=reverse("pages:edit-message", kwargs=path) if changeable else None,
+        delete_url=reverse("pages:delete-message", kwargs=path) if changeable else None,
+        api_url=reverse("message-item", kwargs=path) if changeable else None,
+    )
 
 
 def send_url() -> str:

@@ -4,7 +4,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from messaging import blocking, services
+from messaging import blocking, message_edits, services
 from messaging.errors import NotFound, ValidationFailed
 from messaging.pages import presenters
 from messaging.pages.error_text import ERROR_TEXT, UNKNOWN_ERROR_TEXT, error_text
@@ -96,7 +96,8 @@ def conversation(request, message_group_uuid):
         "message_group_uuid": message_group_uuid,
         "other": other,
         "other_blocked": bool(blocking.blocked_among(blocker=request.user, uuids={other.uuid})),
-        "messages": presenters.message_rows(page.items, viewer_uuid),
+        "messages": presenters.message_rows(
+            page.items, viewer_uuid, message_edits.editable_uuids(messages=page.items, viewer=request.user)),
         "older_cursor": page.next_cursor,
         "is_older_page": is_older_page,
         # Only the newest page grows with new messages; older pages stay still and send by plain POST.

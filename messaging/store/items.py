@@ -6,6 +6,7 @@
 | conversation  | CONV#<message group>    | CONV      |
 | pair          | PAIR#<lower>#<higher>   | PAIR      |
 | send receipt  | IDEM#<sender>#<key>     | IDEM      |
+| message lookup| MSGID#<message uuid>    | MSGID     |
 | backfill mark | META#backfill           | META      |
 | block         | BLOCK#<blocker uuid>    | blocked uuid      |
 
@@ -14,7 +15,15 @@ their entry in the conversation item's member map carry `hidden: true` (BOOL) wh
 
 Only group items carry `message_group_uuid`, so only they appear in the GSI.
 """
-from messaging.store.models import BlockedUser, Conversation, IdempotencyReceipt, Message, MessageGroup, UserRef
+from messaging.store.models import (
+    BlockedUser,
+    Conversation,
+    IdempotencyReceipt,
+    Message,
+    MessageGroup,
+    MessageLookup,
+    UserRef,
+)
 
 
 def S(value: str) -> dict:
@@ -111,6 +120,33 @@ def message_from_item(item: dict) -> Message:
         created_at=text(item, "sk"),
         text=text(item, "message"),
         sender=_user_from(item),
+        # Added by an edit or a delete; messages never changed (and the old backend's) lack them.
+        edited_at=text(item, "edited_at") or None,
+        deleted=item.get("deleted", {}).get("BOOL", False),
+    )
+
+
+def lookup_key(message_uuid: str) -> dict:
+    return key(f"MSGID#{message_uuid}", "MSGID")
+
+
+def lookup_item(message: Message) -> dict:
+    """Written with the message, so that a message is found by its uuid with one GetItem."""
+    return {
+        **lookup_key(message.uuid),
+        # Not `message_group_uuid`: that attribute would put the lookup item into the group GSI.
+        "lookup_group_uuid": S(message.message_group_uuid),
+        "message_sk": S(message.created_at),
+        "sender_uuid": S(message.sender.uuid),
+    }
+
+
+def lookup_from_item(item: dict) -> MessageLookup:
+    return MessageLookup(
+        message_group_uuid=text(item, "lookup_group_uuid"),
+        message_uuid=text(item, "pk").removeprefix("MSGID#"),
+        created_at=text(item, "message_sk"),
+        sender_uuid=text(item, "sender_uuid"),
     )
 
 

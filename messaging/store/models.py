@@ -21,6 +21,18 @@ class Message:
     created_at: str  # UTC ISO 8601 with microseconds, e.g. 2026-11-24T12:30:01.123456+00:00
     text: str
     sender: UserRef
+    edited_at: str | None = None  # when the sender last edited it; None when never
+    deleted: bool = False  # withdrawn by the sender: the item stays, with empty text
+
+
+@dataclass(frozen=True)
+class MessageLookup:
+    """Where a message this project stored lives, found by its uuid alone (the lookup item)."""
+
+    message_group_uuid: str
+    message_uuid: str
+    created_at: str
+    sender_uuid: str
 
 
 @dataclass(frozen=True)

@@ -139,6 +139,7 @@ class MessageStore:
                 ("pair", items.pair_item(sender.uuid, recipient.uuid, message.message_group_uuid)),
                 ("conversation", items.conversation_item(started)),
                 ("message", items.message_item(message)),
+                ("lookup", items.lookup_item(message)),
                 *[(f"group:{owner}", items.group_item(owner, created_at, message.message_group_uuid, other, text))
                   for owner, other in members.items()],
             ]
@@ -165,7 +166,8 @@ class MessageStore:
             floor = max([conversation.last_message_at, *conversation.group_sks.values(), collided_at or ""])
             created_at = later_than(self.clock(), floor)
             message = Message(conversation.message_group_uuid, str(uuid.uuid4()), created_at, text, sender)
-            ops = [("message", put_new(self.table_name, items.message_item(message)))]
+            ops = [("message", put_new(self.table_name, items.message_item(message))),
+                   ("lookup", put_new(self.table_name, items.lookup_item(message)))]
             if self.group_updates == "inline":
                 same_time = {m.uuid: message.created_at for m in conversation.members}
                 ops += self._rekey_ops(conversation, message, same_time)
@@ -203,9 +205,17 @@ class MessageStore:
                 current = conversation.group_sks.get(member.uuid, "")
                 if group_sks[member.uuid] <= current:  # its item was itself moved a microsecond on
                     group_sks[member.uuid] = next_microsecond(current)
-            outcome = transact(self.table, self._rekey_ops(conversation, message, group_sks))
+            outcome = transact(self.table, [*self._rekey_ops(conversation, message, group_sks),
+                                            self._text_unchanged_op(message)])
             if outcome.committed:
                 return True
+            if "message-text" in outcome.failed:
+                # Edited or deleted since the record was written: the group items show the text it has now.
+                current = outcome.current_items.get("message-text")
+                if current is None:
+                    logger.warning("message %s is no longer stored", message.uuid)
+                    return False
+                message = items.message_from_item(current)
             # A member's list already has an item at this time (another conversation): the
             # message time is fixed here, so that member's group item moves one microsecond on.
             for member in conversation.members:
@@ -309,6 +319,16 @@ class MessageStore:
                                      hidden=owner in conversation.hidden_for)
             ops.append((f"group:{owner}", put_new(self.table_name, moved)))
         return ops
+
+    def _text_unchanged_op(self, message: Message) -> LabelledOp:
+        """A stream record carries the text as sent; an edit (store/edits.py) may have changed it since."""
+        return ("message-text", {"ConditionCheck": {
+            "TableName": self.table_name,
+            "Key": items.key(items.message_pk(message.message_group_uuid), message.created_at),
+            "ConditionExpression": "message = :text",
+            "ExpressionAttributeValues": {":text": items.S(message.text)},
+            "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+        }})
 
     def _receipt_ops(self, message: Message, receipt: IdempotencyReceipt | None) -> list[LabelledOp]:
         if receipt is None:

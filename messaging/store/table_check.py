@@ -7,7 +7,9 @@ The invariant (see the store's docstring), item by item:
   moved it on by microseconds when the member's list already held an item at that time), showing
   the newest message's text and naming the *other* member; the conversation records that item's `sk`;
 - one conversation per pair of users, and the pair items match the conversations one to one;
-- no group item of a conversation its owner is not a member of, no message outside a conversation.
+- no group item of a conversation its owner is not a member of, no message outside a conversation;
+- each message lookup item points to a stored message with its uuid and sender (a deleted message keeps
+  its item with empty text, which its group items then show when it is the newest).
 
 A table of the old backend (no `META#backfill` mark: `ddb backfill` or this project's schema-load
 writes it) has no conversation or pair items: there a conversation is its group items, as the store
@@ -47,6 +49,7 @@ class Kind(StrEnum):
     PAIR_ITEM = "pair-item"
     DANGLING_PAIR = "dangling-pair"
     ORPHAN_MESSAGES = "orphan-messages"
+    DANGLING_LOOKUP = "dangling-lookup"
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,7 @@ class TableContents:
     messages: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))
     pairs: dict[frozenset[str], str] = field(default_factory=dict)  # the two user uuids -> conversation uuid
     receipts: dict[str, dict] = field(default_factory=dict)  # message uuid -> IDEM item
+    lookups: dict[str, dict] = field(default_factory=dict)  # message uuid -> MSGID item
     backfilled: bool = False
 
     @classmethod
@@ -100,6 +104,8 @@ class TableContents:
                 contents.pairs[frozenset(rest.split("#"))] = items.text(item, "conversation_uuid")
             elif kind == "IDEM":
                 contents.receipts[items.text(item, "message_uuid")] = item
+            elif kind == "MSGID":
+                contents.lookups[rest] = item
             elif kind == "META" and rest == "backfill":
                 contents.backfilled = True
         return contents
@@ -143,6 +149,7 @@ def find_violations(contents: TableContents) -> list[Violation]:
                                                    items.text(newest, "sk") if newest else None)
     violations += _stray_violations(contents, members_of)
     violations += _pair_violations(contents)
+    violations += _lookup_violations(contents)
     return violations
 
 
@@ -238,4 +245,23 @@ def _pair_violations(contents: TableContents) -> list[Violation]:
             whose = "no conversation" if conversation is None else "a conversation of other users"
             found.append(Violation(target, Kind.DANGLING_PAIR,
                                    f"the pair item of {' and '.join(sorted(pair))} points at {whose}"))
+    return found
+
+
+def _lookup_violations(contents: TableContents) -> list[Violation]:
+    """Each lookup item names a stored message of its conversation, at its time, by its sender."""
+    found = []
+    at = {(group, items.text(m, "sk")): m for group, messages in contents.messages.items() for m in messages}
+    for message_uuid, item in sorted(contents.lookups.items()):
+        lookup = items.lookup_from_item(item)
+        message = at.get((lookup.message_group_uuid, lookup.created_at))
+        if message is None or items.message_from_item(message).uuid != message_uuid:
+            problem = "no message" if message is None else "another message"
+        elif items.text(message, "user_uuid") != lookup.sender_uuid:
+            problem = "a message of another sender"
+        else:
+            continue
+        found.append(Violation(lookup.message_group_uuid, Kind.DANGLING_LOOKUP,
+                               f"the lookup item of message {message_uuid} points at {problem} "
+                               f"at {lookup.created_at}"))
     return found

@@ -17,6 +17,8 @@ EXPECTED_OPERATIONS = {
     ("/api/users/@{handle}/block", "post"),
     ("/api/users/@{handle}/block", "delete"),
     ("/api/users/blocked", "get"),
+    ("/api/messages/{message_group_uuid}/{message_uuid}", "patch"),
+    ("/api/messages/{message_group_uuid}/{message_uuid}", "delete"),
 }
 PUBLIC = {("/api/health-check", "get"), ("/api/health/ready", "get"), ("/api/auth/token", "post")}
 
@@ -65,7 +67,21 @@ def test_bare_arrays_and_error_codes_are_described(openapi):
             "user_reciever_handle_not_found", "message_to_self", "body_not_json"} <= set(codes)
     sent = openapi["components"]["schemas"]["SentMessage"]
     assert list(sent["properties"]) == ["message_group_uuid", "uuid", "display_name", "handle", "message",
-                                        "created_at"]
+                                        "created_at", "edited_at", "deleted"]
+
+
+def test_edit_and_delete_are_described_with_their_codes(openapi):
+    ops = operations(openapi)
+    edit = ops[("/api/messages/{message_group_uuid}/{message_uuid}", "patch")]
+    delete = ops[("/api/messages/{message_group_uuid}/{message_uuid}", "delete")]
+    assert set(edit["responses"]) >= {"200", "404", "422", "503"}
+    assert set(delete["responses"]) >= {"200", "404", "422", "503"}
+    codes = edit["responses"]["422"]["content"]["application/json"]["schema"]["items"]["enum"]
+    assert {"message_blank", "message_exceed_max_chars", "message_edit_window_closed", "message_deleted",
+            "message_uuid_invalid"} <= set(codes)
+    message = openapi["components"]["schemas"]["Message"]["properties"]
+    assert message["edited_at"]["nullable"] is True and message["deleted"]["type"] == "boolean"
+    assert list(openapi["components"]["schemas"]["DeletedMessage"]["properties"]) == ["uuid", "deleted"]
 
 
 def test_block_endpoints_and_their_codes_are_described(openapi):

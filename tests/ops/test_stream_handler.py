@@ -11,6 +11,8 @@ import json
 from pathlib import Path
 
 import pytest
+from cfnlint.decode import decode
+from moto.events.models import EventPattern
 
 from messaging.store.store import MessageStore
 from messaging.store.table_check import scan_items
@@ -146,3 +148,73 @@ def test_when_the_table_cannot_be_reached_every_message_record_is_reported(table
     assert result == {"batchItemFailures": [
         {"itemIdentifier": r["dynamodb"]["SequenceNumber"]} for r in message_records()
     ]}
+
+
+# An edit in stream mode, recorded from DynamoDB Local: `table_after_edit` is the table once the stream had applied
+# a second message and its sender then edited it (the edit's transaction updated both group items itself);
+# `event` is the batch that edit produced: MODIFY records of the message and both group items.
+EDITED = json.loads((Path(__file__).parent / "events" / "message_edit_batch.json").read_text())
+TEMPLATE = Path(__file__).resolve().parents[2] / "deploy" / "template.yaml"
+
+
+def edited_table(client, table_name):
+    for item in EDITED["table_after_edit"]:
+        client.put_item(TableName=table_name, Item=item)
+
+
+def test_edit_records_change_nothing_and_the_group_items_keep_the_edit(ddb_backend):
+    client, table_name = ddb_backend
+    edited_table(client, table_name)
+    before = snapshot(client, table_name)
+    modified = copy.deepcopy(EDITED["event"]["Records"])
+    assert {(r["eventName"], r["dynamodb"]["Keys"]["pk"]["S"][:4]) for r in modified} == {
+        ("MODIFY", "MSG#"), ("MODIFY", "GRP#")}
+
+    result = lambda_handler({"Records": modified}, None, store=MessageStore(client, table_name))
+
+    assert result == {"batchItemFailures": []}
+    assert snapshot(client, table_name) == before
+    [message] = [r["dynamodb"]["NewImage"] for r in modified if r["dynamodb"]["Keys"]["pk"]["S"].startswith("MSG#")]
+    groups = [item for item in scan_items(client, table_name) if item["pk"]["S"].startswith("GRP#")]
+    assert [(g["sk"], g["message"]) for g in groups] == [(message["sk"], message["message"])] * 2
+
+
+def test_the_insert_of_an_edited_message_delivered_again_keeps_the_edit(ddb_backend):
+    """A retried batch can bring the message's INSERT (its text as sent) after the edit."""
+    client, table_name = ddb_backend
+    edited_table(client, table_name)
+    before = snapshot(client, table_name)
+    [edit] = [r for r in EDITED["event"]["Records"] if r["dynamodb"]["Keys"]["pk"]["S"].startswith("MSG#")]
+    as_sent = copy.deepcopy(edit)
+    as_sent["eventName"] = "INSERT"
+    as_sent["dynamodb"]["NewImage"]["message"] = {"S": "How are yuo?"}
+    del as_sent["dynamodb"]["NewImage"]["edited_at"]
+
+    result = lambda_handler({"Records": [as_sent]}, None, store=MessageStore(client, table_name))
+
+    assert result == {"batchItemFailures": []}
+    assert snapshot(client, table_name) == before
+
+
+def template_filters():
+    """The event source's filter patterns; moto's EventBridge pattern matcher speaks the same filter language."""
+    template, errors = decode(str(TEMPLATE))
+    assert errors == []
+    source = template["Resources"]["StreamFunction"]["Properties"]["Events"]["MessageInserts"]["Properties"]
+    return [EventPattern.load(f["Pattern"]) for f in source["FilterCriteria"]["Filters"]]
+
+
+def passes_filter(record) -> bool:
+    return any(pattern.matches_event(record) for pattern in template_filters())
+
+
+def test_the_lambdas_filter_lets_new_messages_through_and_not_edits_or_lookup_items():
+    inserts = [r for r in records() if r["eventName"] == "INSERT"]
+    assert [passes_filter(r) for r in inserts] == [r["dynamodb"]["Keys"]["pk"]["S"].startswith("MSG#")
+                                                   for r in inserts]
+    assert any(passes_filter(r) for r in inserts)
+    assert not any(passes_filter(r) for r in EDITED["event"]["Records"])
+    assert not any(passes_filter(r) for r in RECORDED["handler_writes"]["Records"])
+    lookup = copy.deepcopy(inserts[0])
+    lookup["dynamodb"]["Keys"]["pk"]["S"] = "MSGID#a030c223-4786-41d1-96fc-35774614a0bb"
+    assert not passes_filter(lookup)

@@ -32,3 +32,13 @@ def conversation_uuid(app_ddb, andrew, bayko):
     first = services.send_message(sender=andrew, text="Hello Bayko", to=ToHandle("bayko"))
     services.send_message(sender=bayko, text="Hi Andrew", to=InConversation(first.message_group_uuid))
     return first.message_group_uuid
+
+
+@pytest.fixture
+def bayko_client(bayko):
+    """A second browser, signed in as bayko (the `client` fixture is andrew's)."""
+    from django.test import Client
+
+    second = Client()
+    second.force_login(bayko)
+    return second

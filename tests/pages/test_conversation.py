@@ -6,7 +6,7 @@ from urllib.parse import unquote
 import pytest
 
 from messaging import services
-from messaging.errors import BLOCK_CODES, PAGING_CODES, SEND_CODES
+from messaging.errors import BLOCK_CODES, EDIT_CODES, PAGING_CODES, SEND_CODES
 from messaging.pages.error_text import ERROR_TEXT
 from messaging.recipients import InConversation, ToHandle
 from tests.support.html import form_errors, hidden_key, message_list, message_texts
@@ -177,7 +177,7 @@ def test_dynamodb_down_on_the_conversation_list_and_new_message(unreachable_dyna
 
 
 def test_every_code_the_services_refuse_with_has_a_text_for_people():
-    assert set(ERROR_TEXT) == {*SEND_CODES, *PAGING_CODES, *BLOCK_CODES}
+    assert set(ERROR_TEXT) == {*SEND_CODES, *PAGING_CODES, *BLOCK_CODES, *EDIT_CODES}
 
 
 @pytest.mark.parametrize("ddb_backend", ["moto"], indirect=True)

@@ -3,9 +3,11 @@ every send that starts after it is acknowledged."""
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 import pytest
 
+from messaging.store.edits import MessageEdits
 from messaging.store.errors import RecipientUnavailable
 from messaging.store.models import UserRef
 from messaging.store.store import MessageStore
@@ -137,3 +139,40 @@ def test_sends_racing_a_block_none_lands_after_its_acknowledgement(local_store):
     assert stored == acknowledged | {start.uuid}
     assert [g.uuid for g in store.list_groups(user_uuid=BAYKO.uuid, limit=10).items] == []
     assert check_table(store.client, store.table_name) == []
+def test_edits_and_deletes_of_the_last_message_racing_sends(local_store):
+    """Two senders keep sending while two editors keep editing (and finally deleting) whatever is the
+    newest message of theirs: the group items end on the true last message, and the table checks clean."""
+    store = local_store
+    edits = MessageEdits(store)
+    group = store.send_to_user(sender=ANDREW, recipient=BAYKO, text="start").message_group_uuid
+    window = timedelta(hours=1)
+
+    def send_many(sender):
+        for n in range(40):
+            store.send_in_conversation(conversation=store.get_conversation(message_group_uuid=group),
+                                       sender=sender, text=f"{sender.handle}-{n}")
+
+    def edit_many(author):
+        changed = 0
+        for n in range(40):
+            newest = store.list_messages(message_group_uuid=group, limit=5).items
+            mine = [m for m in newest if m.sender == author and not m.deleted]
+            if not mine:
+                continue
+            if n % 4 == 3:
+                edits.delete(message_group_uuid=group, message_uuid=mine[-1].uuid, author=author)
+            else:
+                edits.edit(message_group_uuid=group, message_uuid=mine[-1].uuid, author=author,
+                           text=f"edited by {author.handle} {n}", window=window)
+            changed += 1
+        return changed
+
+    with ThreadPoolExecutor(4) as pool:
+        senders = [pool.submit(send_many, person) for person in (ANDREW, BAYKO)]
+        editors = [pool.submit(edit_many, person) for person in (ANDREW, BAYKO)]
+        assert all(future.result() is None for future in senders)
+        assert sum(future.result() for future in editors) > 0
+
+    stored = store.list_messages(message_group_uuid=group, limit=100).items
+    assert any(m.edited_at for m in stored) and any(m.deleted for m in stored)
+    assert_group_invariants(store, group, (ANDREW, BAYKO))

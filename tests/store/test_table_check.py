@@ -3,6 +3,7 @@ store wrote, and passes the table as the store leaves it: consistent scan, every
 import pytest
 
 from messaging.store import items
+from messaging.store.edits import MessageEdits
 from messaging.store.models import Message
 from messaging.store.table_check import Kind, check_table, read_table
 from messaging.store.timefmt import next_microsecond
@@ -74,7 +75,9 @@ def test_a_conversation_without_messages_is_caught(store, sent):
     _, other = sent
     delete(store, items.key(items.message_pk(other.message_group_uuid), other.created_at))
 
-    assert found(store) == {(other.message_group_uuid, Kind.NO_MESSAGES)}
+    # The removed message's lookup item now points at nothing, too.
+    assert found(store) == {(other.message_group_uuid, Kind.NO_MESSAGES),
+                            (other.message_group_uuid, Kind.DANGLING_LOOKUP)}
 
 
 def test_last_message_at_behind_the_newest_message_is_caught(store, sent):
@@ -179,6 +182,30 @@ def test_a_message_of_no_conversation_is_caught(store, sent):
     put(store, items.message_item(Message(orphan, "00000000-0000-4000-9000-0000000000e0", LATER, "lost", ANDREW)))
 
     assert found(store) == {(orphan, Kind.ORPHAN_MESSAGES)}
+
+
+def test_a_group_item_still_showing_a_deleted_last_message_is_caught(store, sent):
+    last, _ = sent
+    MessageEdits(store).delete(message_group_uuid=last.message_group_uuid, message_uuid=last.uuid, author=BAYKO)
+    assert found(store) == set()
+    put(store, {**group_item_of(store, ANDREW, last.message_group_uuid), "message": items.S(last.text)})
+
+    assert found(store) == {(last.message_group_uuid, Kind.GROUP_ITEM_BEHIND)}
+
+
+@pytest.mark.parametrize("planted", ["no message", "another message", "another sender"])
+def test_a_lookup_item_not_pointing_at_its_message_is_caught(store, sent, planted):
+    last, _ = sent
+    lookup = store.table.get(items.lookup_key(last.uuid))
+    if planted == "no message":
+        lookup["message_sk"] = items.S(LATER)
+    elif planted == "another message":
+        lookup = {**lookup, **items.lookup_key("00000000-0000-4000-8000-0000000000e1")}
+    else:
+        lookup["sender_uuid"] = items.S(ANDREW.uuid)
+    put(store, lookup)
+
+    assert found(store) == {(last.message_group_uuid, Kind.DANGLING_LOOKUP)}
 
 
 def test_violations_name_their_conversation_when_printed(store, sent):

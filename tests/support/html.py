@@ -19,3 +19,8 @@ def form_errors(html: str) -> list[str]:
     """The errors shown next to the message box."""
     errors = re.search(r'<ul class="errors" id="message-errors"[^>]*>(.*?)</ul>', html, re.S).group(1)
     return [text.strip() for text in re.findall(r"<li>(.*?)</li>", errors, re.S)]
+
+
+def message_item(html: str, message_uuid: str) -> str:
+    """The shown message with this uuid: its whole list item."""
+    return re.search(rf'<li class="message[^"]*" data-uuid="{message_uuid}".*?</li>', message_list(html), re.S).group(0)
