@@ -11,7 +11,7 @@ from django.conf import settings
 from messaging.errors import ValidationFailed
 from messaging.live import events
 from messaging.live.bus import BUS_LOST, TooManyStreams, get_hub
-from messaging.live.events import InvalidEventId, Position
+from messaging.live.events import InvalidEventId, Position, uuid_prefix
 from messaging.live.publishing import message_data
 from messaging.store.errors import StoreError
 from messaging.store.models import Message
@@ -74,14 +74,27 @@ def missed_messages(store: MessageStore, *, user_uuid: str, position: Position) 
     return sorted((m for m in found if not position.delivered(m.uuid)), key=lambda m: m.created_at)
 
 
+def opening(store: MessageStore, *, user_uuid: str, position: Position | None, clock: Callable[[], datetime],
+            window: timedelta) -> tuple[Position, list[Message]]:
+    """Where a stream starts and what it sends first: from the client's position, what was missed; for a new
+    stream, nothing, and its position is now less the commit window, with what was stored in that window counted
+    as seen (so a message that takes its time before the stream opened but commits after is not missed by a
+    later reconnect, and none stored before is sent twice)."""
+    if position is not None:
+        return position, missed_messages(store, user_uuid=user_uuid, position=position)
+    position = Position(format_time(clock() - window))
+    for message in missed_messages(store, user_uuid=user_uuid, position=position):
+        position.seen[uuid_prefix(message.uuid)] = message.created_at
+    return position, []
+
+
 def catch_up(*, user_uuid: str, position: Position | None, limits: Limits, store: MessageStore,
              clock: Callable[[], datetime] = utc_now) -> Iterator[str]:
     """For a WSGI server, whose workers must not be held by long-lived streams: what was missed since the
     position, then the end with a `retry:` hint, so an EventSource comes back for more (polling, in effect)."""
-    if position is None:
-        position = Position(format_time(clock()))
     try:
-        missed = missed_messages(store, user_uuid=user_uuid, position=position)
+        position, missed = opening(store, user_uuid=user_uuid, position=position, clock=clock,
+                                   window=limits.commit_window)
     except StoreError as error:
         logger.warning("event catch-up of %s: cannot recover from the table: %r", user_uuid, error)
         yield events.retry_frame(limits.bus_down_retry_ms, "messages unavailable")
@@ -108,21 +121,17 @@ async def event_stream(*, user_uuid: str, position: Position | None, limits: Lim
             yield events.retry_frame(limits.bus_down_retry_ms, "live bus unavailable")
             return
         # Subscribed from here on: what commits now arrives in the queue, so recovery and live overlap, never gap.
-        recovering = position is not None
-        if position is None:
-            position = Position(format_time(clock()))
+        try:
+            position, missed = await asyncio.to_thread(opening, store, user_uuid=user_uuid, position=position,
+                                                       clock=clock, window=limits.commit_window)
+        except StoreError as error:
+            logger.warning("live stream of %s: cannot recover from the table: %r", user_uuid, error)
+            yield events.retry_frame(limits.bus_down_retry_ms, "messages unavailable")
+            return
         yield f"id: {position.event_id()}\n" + events.retry_frame(limits.retry_ms)
-        if recovering:
-            try:
-                missed = await asyncio.to_thread(missed_messages, store, user_uuid=user_uuid, position=position)
-            except StoreError as error:
-                logger.warning("live stream of %s: cannot recover from the table: %r", user_uuid, error)
-                yield events.retry_frame(limits.bus_down_retry_ms, "messages unavailable")
-                return
-            for message in missed:
-                position.advance(message_uuid=message.uuid, created_at=message.created_at,
-                                 window=limits.commit_window)
-                yield events.frame(event=events.MESSAGE, data=message_data(message), event_id=position.event_id())
+        for message in missed:
+            position.advance(message_uuid=message.uuid, created_at=message.created_at, window=limits.commit_window)
+            yield events.frame(event=events.MESSAGE, data=message_data(message), event_id=position.event_id())
         async for chunk in _live(connection, position, limits):
             yield chunk
     finally:
