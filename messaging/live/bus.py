@@ -59,11 +59,12 @@ class TooManyStreams(Exception):
 class Connection:
     """One open stream: its bounded queue, and the task that writes it out (cancelled to drop the client)."""
 
-    def __init__(self, user_uuid: str, queue_size: int):
+    def __init__(self, user_uuid: str, queue_size: int, on_drop):
         self.user_uuid = user_uuid
         self.queue: asyncio.Queue = asyncio.Queue(queue_size)
         self.task = asyncio.current_task()
         self.dropped = False
+        self._on_drop = on_drop
 
     def offer(self, item) -> None:
         try:
@@ -74,6 +75,9 @@ class Connection:
             if not self.dropped:
                 self.dropped = True
                 logger.warning("dropping a live stream of user %s: it stopped reading", self.user_uuid)
+                # Its slot is freed here: the cancelled write leaves the stream's iterator suspended, and Django
+                # closes only the outer one, so the stream's own `finally` may run only when it is collected.
+                self._on_drop(self)
                 if self.task is not None:
                     self.task.cancel()
 
@@ -104,7 +108,7 @@ class Hub:
         mine = self.streams.setdefault(user_uuid, set())
         if len(mine) >= max_streams:
             raise TooManyStreams(user_uuid)
-        connection = Connection(user_uuid, queue_size)
+        connection = Connection(user_uuid, queue_size, on_drop=self.close)
         mine.add(connection)
         return connection
 
@@ -162,6 +166,7 @@ class Hub:
                             self.ready.set()  # live from here: a stream opened now misses nothing published
                         elif message["type"] == "message":
                             self.deliver(Envelope.from_json(message["data"]))
+                            await asyncio.sleep(0)  # let the streams write out, so a burst fills no queue
                     if now >= next_ping:
                         await pubsub.ping()
                         next_ping = now + PING_INTERVAL_SECONDS

@@ -2,6 +2,7 @@
 project's ASGI application driven in-process as an ASGI server drives it, or from a real server (requests)."""
 import asyncio
 import json
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -172,3 +173,73 @@ def blocks(response, *, within: float) -> Iterator[Block]:
 
 def messages(found: list[Block]) -> list[Block]:
     return [block for block in found if block.event == "message"]
+
+
+class LiveStream:
+    """`GET /api/events` on a real server, read in a thread: each block with the moment it arrived."""
+
+    def __init__(self, base_url: str, headers: dict, last_event_id: str | None = None, session=None):
+        import requests
+
+        headers = {**headers, "Accept": "text/event-stream"}
+        if last_event_id is not None:
+            headers["Last-Event-ID"] = last_event_id
+        self.response = (session or requests).get(f"{base_url}/api/events", headers=headers, stream=True,
+                                                  timeout=(5, 60))
+        self.status = self.response.status_code
+        self.arrived: list[tuple[float, Block]] = []
+        self.ended = threading.Event()
+        self._changed = threading.Condition()
+        self._thread = threading.Thread(target=self._read, daemon=True)
+        self._thread.start()
+
+    def _read(self):
+        splitter = BlockSplitter()
+        try:
+            for chunk in self.response.iter_content(chunk_size=None):
+                for block in splitter.feed(chunk.decode()):
+                    with self._changed:
+                        self.arrived.append((time.monotonic(), block))
+                        self._changed.notify_all()
+        except Exception:  # closed by the test, or by the server: either way the stream is over
+            pass
+        finally:
+            with self._changed:
+                self.ended.set()
+                self._changed.notify_all()
+
+    @property
+    def blocks(self) -> list[Block]:
+        with self._changed:
+            return [block for _, block in self.arrived]
+
+    def wait_for(self, predicate, within: float) -> tuple[float, Block]:
+        """The first block `predicate` accepts and when it arrived; AssertionError after `within` seconds."""
+        deadline = time.monotonic() + within
+        with self._changed:
+            while True:
+                for arrived, block in self.arrived:
+                    if predicate(block):
+                        return arrived, block
+                left = deadline - time.monotonic()
+                assert left > 0 and not self.ended.is_set(), f"not within {within} s: {self.blocks_unlocked()}"
+                self._changed.wait(left)
+
+    def first_block(self, within: float) -> Block | None:
+        """The first block, or None if the stream ended (or `within` seconds passed) before one came."""
+        deadline = time.monotonic() + within
+        with self._changed:
+            while not self.arrived and not self.ended.is_set() and time.monotonic() < deadline:
+                self._changed.wait(deadline - time.monotonic())
+            return self.arrived[0][1] if self.arrived else None
+
+    def blocks_unlocked(self) -> list[Block]:
+        return [block for _, block in self.arrived]
+
+    def wait_until_ended(self, within: float) -> list[Block]:
+        assert self.ended.wait(within), f"the stream did not end within {within} s"
+        return self.blocks
+
+    def close(self) -> None:
+        self.response.close()
+        self._thread.join(10)
