@@ -128,7 +128,8 @@ class Hub:
             for connection in list(self.streams.get(user_uuid, ())):
                 connection.offer(envelope)
 
-    def _lost(self) -> None:
+    def bus_lost(self) -> None:
+        """End every stream of this hub with a retry hint (the subscription to Redis is gone)."""
         self.ready.clear()
         for connections in list(self.streams.values()):
             for connection in list(connections):
@@ -143,7 +144,7 @@ class Hub:
             except Exception as error:  # any failure of Redis: streams reconnect, and recover from the table
                 logger.warning("live bus: the subscription to Redis failed: %r", error)
             if self.ready.is_set():
-                self._lost()
+                self.bus_lost()
             await asyncio.sleep(RECONNECT_PAUSE_SECONDS)
 
     async def _listen(self) -> None:
