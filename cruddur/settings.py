@@ -244,6 +244,8 @@ CACHES = caches(
 # and host), on an in-process bus otherwise. docs/RELIABILITY.md says what each limit protects.
 LIVE_CHANNEL = f"{env_str('CACHE_KEY_PREFIX', 'cruddur')}:live"
 LIVE_HEARTBEAT_SECONDS = env_float("LIVE_HEARTBEAT_SECONDS", 15.0)
+if not 0 < LIVE_HEARTBEAT_SECONDS <= 25:  # proxies and browsers give up on a stream silent for longer
+    raise ImproperlyConfigured("LIVE_HEARTBEAT_SECONDS must be more than 0 and at most 25")
 LIVE_RETRY_MS = env_int("LIVE_RETRY_MS", 3000)  # the `retry:` hint: how long a client waits to reconnect
 LIVE_BUS_DOWN_RETRY_MS = env_int("LIVE_BUS_DOWN_RETRY_MS", 15000)
 LIVE_MAX_STREAMS_PER_USER = env_int("LIVE_MAX_STREAMS_PER_USER", 5)  # per process

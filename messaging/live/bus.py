@@ -11,7 +11,6 @@ import functools
 import json
 import logging
 import threading
-import weakref
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -177,7 +176,7 @@ class Hub:
             await client.aclose()
 
 
-_hubs: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Hub]" = weakref.WeakKeyDictionary()
+_hubs: dict[asyncio.AbstractEventLoop, Hub] = {}  # one per event loop: a server worker has one
 _hubs_lock = threading.Lock()
 
 
@@ -185,6 +184,8 @@ def get_hub() -> Hub:
     """The hub of the running event loop, made (and subscribed) on first use."""
     loop = asyncio.get_running_loop()
     with _hubs_lock:
+        for closed in [other for other in _hubs if other.is_closed()]:
+            del _hubs[closed]
         hub = _hubs.get(loop)
         if hub is None:
             hub = _hubs[loop] = Hub(loop, settings.REDIS_URL)
@@ -199,8 +200,9 @@ def publish(envelope: Envelope) -> None:
         with _hubs_lock:
             hubs = list(_hubs.values())
         for hub in hubs:
-            with contextlib.suppress(RuntimeError):  # its loop has closed
-                hub.loop.call_soon_threadsafe(hub.deliver, envelope)
+            if not hub.loop.is_closed():
+                with contextlib.suppress(RuntimeError):  # it closed just now
+                    hub.loop.call_soon_threadsafe(hub.deliver, envelope)
         return
     try:
         _publisher().publish(settings.LIVE_CHANNEL, envelope.to_json())
