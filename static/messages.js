@@ -198,8 +198,8 @@
         row.querySelector(".handle").textContent = "@" + item.handle;
       }
       const time = row.querySelector("time");
-      if (time.dateTime > item.created_at) {
-        return;  // an older state of a row already newer
+      if (row.isConnected && time.dateTime >= item.created_at) {
+        return;  // shown already, or an older state of a row already newer
       }
       time.dateTime = item.created_at;
       time.textContent = "just now";
