@@ -74,9 +74,7 @@ class Connection:
             if not self.dropped:
                 self.dropped = True
                 logger.warning("dropping a live stream of user %s: it stopped reading", self.user_uuid)
-                # Its slot is freed here: the cancelled write leaves the stream's iterator suspended, and Django
-                # closes only the outer one, so the stream's own `finally` may run only when it is collected.
-                self._on_drop(self)
+                self._on_drop(self)  # its slot is free at once
                 if self.task is not None:
                     self.task.cancel()
 
@@ -109,6 +107,10 @@ class Hub:
             raise TooManyStreams(user_uuid)
         connection = Connection(user_uuid, queue_size, on_drop=self.close)
         mine.add(connection)
+        if connection.task is not None:
+            # The slot goes with the task that writes the answer. A client that vanishes mid-write cancels it, and
+            # Django then closes only its own wrapper of the stream's iterator, whose `finally` would wait for GC.
+            connection.task.add_done_callback(lambda _task: self.close(connection))
         return connection
 
     def close(self, connection: Connection) -> None:
