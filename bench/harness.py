@@ -138,6 +138,49 @@ def gunicorn(env: dict, workers: int, python: str = sys.executable):
             process.wait(15)
 
 
+ASGI_APP = "cruddur.asgi:application"
+ASGI_SERVERS = ("uvicorn", "granian", "daphne")
+
+
+def asgi_command(server: str, port: int, workers: int, python: str = sys.executable) -> list[str]:
+    """How each ASGI server is started on `cruddur.asgi:application` (the production choice is uvicorn: see
+    docs/PERFORMANCE.md for the measurement; the others are here to be measured side by side)."""
+    if server == "uvicorn":
+        return [python, "-m", "uvicorn", ASGI_APP, "--host", "127.0.0.1", "--port", str(port), "--workers",
+                str(workers), "--log-level", "warning", "--no-access-log", "--lifespan", "off"]
+    if server == "granian":
+        return [python, "-m", "granian", "--interface", "asgi", "--host", "127.0.0.1", "--port", str(port),
+                "--workers", str(workers), "--log-level", "warning", "--no-ws", ASGI_APP]
+    if server == "daphne":  # one process: it has no workers of its own
+        return [python, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "-v", "0", ASGI_APP]
+    raise ValueError(server)
+
+
+@contextlib.contextmanager
+def asgi_server(env: dict, server: str = "uvicorn", workers: int = 1, python: str = sys.executable):
+    """An ASGI server on 127.0.0.1 on a free port, stopped by its pid: (process, base url)."""
+    port = free_port()
+    process = subprocess.Popen(asgi_command(server, port, workers, python), cwd=PROJECT_DIR, env=env)
+    try:
+        wait_until_listening(process, port, server)
+        yield process, f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(15)
+
+
+def rss_mb(pid: int) -> float:
+    """The resident memory of a process now."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmRSS for {pid}")
+
+
 def worker_pids(master_pid: int) -> set[int]:
     """The gunicorn master's children: its workers (one killed for hanging comes back with a new pid)."""
     children = set()

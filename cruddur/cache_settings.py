@@ -31,15 +31,20 @@ def check_redis_url(url: str) -> None:
         raise ImproperlyConfigured(f"REDIS_URL is not a usable Redis URL ({problem}): {url!r}")
 
 
-def redis_connection_options(*, connect_timeout: float, socket_timeout: float) -> dict:
+def redis_connection_options(*, connect_timeout: float, socket_timeout: float | None, asyncio: bool = False) -> dict:
     """redis-py connection options, so that a Redis that is down or hangs costs a bounded time per call.
 
     One retry on a connection error only: it replaces a pooled connection that Redis closed (a restart) at the
     cost of one failed connect, which is immediate when Redis is down. A timeout is not retried: a hanging Redis
-    costs `socket_timeout` per call. No CLIENT SETINFO on connect, so a new connection is one round trip."""
+    costs `socket_timeout` per call. No CLIENT SETINFO on connect, so a new connection is one round trip.
+    `asyncio`: for redis-py's asyncio client (the live bus's subscriber), which needs its own Retry class."""
     from redis.backoff import NoBackoff
     from redis.exceptions import ConnectionError as RedisConnectionError
-    from redis.retry import Retry
+
+    if asyncio:
+        from redis.asyncio.retry import Retry
+    else:
+        from redis.retry import Retry
 
     return {
         "socket_connect_timeout": connect_timeout,

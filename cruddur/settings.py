@@ -243,6 +243,22 @@ CACHES = caches(
     connect_timeout=REDIS_CONNECT_TIMEOUT, socket_timeout=REDIS_SOCKET_TIMEOUT,
 )
 
+# Live events (GET /api/events, messaging/live/): published on Redis pub/sub when REDIS_URL is set (every process
+# and host), on an in-process bus otherwise. docs/RELIABILITY.md says what each limit protects.
+LIVE_CHANNEL = f"{env_str('CACHE_KEY_PREFIX', 'cruddur')}:live"
+LIVE_HEARTBEAT_SECONDS = env_float("LIVE_HEARTBEAT_SECONDS", 15.0)
+if not 0 < LIVE_HEARTBEAT_SECONDS <= 25:  # proxies and browsers give up on a stream silent for longer
+    raise ImproperlyConfigured("LIVE_HEARTBEAT_SECONDS must be more than 0 and at most 25")
+LIVE_RETRY_MS = env_int("LIVE_RETRY_MS", 3000)  # the `retry:` hint: how long a client waits to reconnect
+LIVE_BUS_DOWN_RETRY_MS = env_int("LIVE_BUS_DOWN_RETRY_MS", 15000)
+LIVE_MAX_STREAMS_PER_USER = env_int("LIVE_MAX_STREAMS_PER_USER", 5)  # per process
+LIVE_IDLE_SECONDS = env_float("LIVE_IDLE_SECONDS", 600.0)
+LIVE_MAX_LIFETIME_SECONDS = env_float("LIVE_MAX_LIFETIME_SECONDS", 3600.0)
+LIVE_QUEUE_SIZE = env_int("LIVE_QUEUE_SIZE", 64)
+# How much later than its own time a message may commit (the store's retry deadline and call timeouts, plus the
+# clock skew between processes): reconnects recover from this far before the newest event delivered.
+LIVE_COMMIT_WINDOW_SECONDS = env_float("LIVE_COMMIT_WINDOW_SECONDS", 15.0)
+
 # REST API (DRF). Throttle counters live in the default cache (above).
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from messaging import ddb
 from messaging.errors import MessagesUnavailable, NotFound, ValidationFailed
+from messaging.live.publishing import publish_message
 from messaging.names import conversation_with_current_names, groups_with_current_names
 from messaging.recipients import InConversation, Recipient, ToHandle
 from messaging.store.errors import (
@@ -60,13 +61,20 @@ def send_message(*, sender: User, text: object, to: Recipient, idempotency_key: 
     receipt = _receipt(idempotency_key=idempotency_key, target=target, text=text)
     with store_errors():
         if recipient is not None:
-            return store.send_to_user(sender=user_ref(user=sender), recipient=user_ref(user=recipient), text=text,
-                                      receipt=receipt)
-        conversation = _conversation_of(user=sender, message_group_uuid=to.message_group_uuid)
-        # The send copies the members' names into the items it writes: their names now, not the stored ones.
-        conversation, _ = conversation_with_current_names(conversation=conversation)
-        return store.send_in_conversation(conversation=conversation, sender=user_ref(user=sender), text=text,
-                                          receipt=receipt)
+            message = store.send_to_user(sender=user_ref(user=sender), recipient=user_ref(user=recipient), text=text,
+                                         receipt=receipt)
+            members = (str(sender.uuid), str(recipient.uuid))
+        else:
+            conversation = _conversation_of(user=sender, message_group_uuid=to.message_group_uuid)
+            # The send copies the members' names into the items it writes: their names now, not the stored ones.
+            conversation, _ = conversation_with_current_names(conversation=conversation)
+            message = store.send_in_conversation(conversation=conversation, sender=user_ref(user=sender), text=text,
+                                                 receipt=receipt)
+            members = tuple(member.uuid for member in conversation.members)
+    # After the commit, here only (the API, the pages and the commands all send through this function); a replayed
+    # send publishes again, and a stream that delivered it already drops it by its uuid.
+    publish_message(message=message, member_uuids=members)
+    return message
 
 
 def _receipt(*, idempotency_key: str | None, target: str, text: str) -> IdempotencyReceipt | None:

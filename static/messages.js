@@ -1,12 +1,13 @@
 // Progressive enhancement of the message pages: a live count of the characters left, new
-// messages by polling the JSON API, sending without a page reload, and editing and deleting
-// your own messages in place. Every page works without this script; user text is only ever
-// set with textContent, never parsed as HTML.
+// messages live from the event stream (polling the JSON API while it is down), sending without
+// a page reload, and editing and deleting your own messages in place. Every page works without
+// this script; user text is only ever set with textContent, never parsed as HTML.
 (function () {
   "use strict";
 
   const POLL_INTERVAL_MS = 3000;
   const MAX_POLL_INTERVAL_MS = 60000;
+  const STREAM_RETRY_MS = 30000;  // a refused event stream is tried again after this
   const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
   // Grapheme clusters, as the server counts them: an emoji with modifiers is one character.
@@ -38,10 +39,16 @@
       pad(date.getUTCHours()) + ":" + pad(date.getUTCMinutes());
   }
 
-  // The URL of an RFC 8288 `Link: <url>; rel="next"` header, or null.
-  function nextLink(header) {
-    const match = header && header.match(/<([^>]*)>\s*;[^,]*\brel="?next"?/);
-    return match ? match[1] : null;
+  // The URL of an RFC 8288 `Link: <url>; rel="..."` header's link of that relation, or null.
+  function linkOf(header, relation) {
+    const links = (header || "").split(",");
+    for (const link of links) {
+      const match = link.match(/<([^>]*)>\s*;.*\brel="?([a-z]+)"?/);
+      if (match && match[2] === relation) {
+        return match[1];
+      }
+    }
+    return null;
   }
 
   function newIdempotencyKey() {
@@ -115,26 +122,142 @@
     return retryAfter > 0 ? Math.max(retryAfter * 1000, backedOff) : backedOff;
   }
 
-  // Ask for messages after the newest one shown; the API's Link header says where to ask next.
-  function startPolling(list, render) {
+  // The newest messages of a conversation, by one poll of the JSON API: from after the newest one shown, then
+  // where the `Link` header says (`next` while more are waiting, else `poll`). Resolves to the next delay.
+  function conversationPoller(list, render) {
     let url = list.dataset.pollUrl;
-    let delay = POLL_INTERVAL_MS;
-    async function poll() {
+    return async function pollOnce(delay) {
       try {
         const response = await fetch(url, {headers: {Accept: "application/json"}, credentials: "same-origin"});
-        if (response.ok) {
-          (await response.json()).forEach(render);
-          url = nextLink(response.headers.get("Link")) || url;
-          delay = POLL_INTERVAL_MS;
-        } else {
-          delay = retryDelay(response, delay);
+        if (!response.ok) {
+          return retryDelay(response, delay);
         }
+        (await response.json()).forEach(render);
+        const more = linkOf(response.headers.get("Link"), "next");
+        url = more || linkOf(response.headers.get("Link"), "poll") || url;
+        return more ? 0 : POLL_INTERVAL_MS;
       } catch (error) {
-        delay = retryDelay(null, delay);
+        return retryDelay(null, delay);
       }
-      window.setTimeout(poll, delay);
+    };
+  }
+
+  // Live or poll: how a page follows what is new. An EventSource on GET /api/events (the session cookie signs
+  // it in) while it is open; the page's poll while it is not (the server ended it with a `retry:` hint, the
+  // network dropped, the server refused it), stopped as soon as the stream is open again. A refused stream is
+  // tried again later from the last event received, so nothing is missed and nothing comes twice.
+  function follow(eventsUrl, handlers, pollOnce) {
+    let polling = false;
+    let timer = null;
+    let delay = POLL_INTERVAL_MS;
+    let lastEventId = null;
+
+    async function tick() {
+      timer = null;
+      delay = await pollOnce(delay);
+      if (polling && timer === null) {
+        timer = window.setTimeout(tick, delay);
+      }
     }
-    window.setTimeout(poll, delay);
+    function startPolling() {
+      if (!polling) {
+        polling = true;
+        timer = window.setTimeout(tick, 0);  // at once: whatever came while the stream was down
+      }
+    }
+    function stopPolling() {
+      polling = false;
+      window.clearTimeout(timer);
+      timer = null;
+    }
+    function from(url) {
+      if (!lastEventId) {
+        return url;
+      }
+      const resumed = new URL(url, window.location.href);
+      resumed.searchParams.set("last_event_id", lastEventId);
+      return resumed.pathname + resumed.search;
+    }
+    function open() {
+      const source = new EventSource(from(eventsUrl));
+      source.addEventListener("open", stopPolling);
+      Object.entries(handlers).forEach(function ([type, handle]) {
+        source.addEventListener(type, function (event) {
+          lastEventId = event.lastEventId || lastEventId;
+          handle(JSON.parse(event.data));
+        });
+      });
+      source.addEventListener("error", function () {
+        startPolling();
+        if (source.readyState === EventSource.CLOSED) {
+          window.setTimeout(open, STREAM_RETRY_MS);
+        }
+      });
+    }
+
+    if (eventsUrl && window.EventSource) {
+      open();
+    } else {
+      polling = true;
+      timer = window.setTimeout(tick, delay);
+    }
+  }
+
+  // The header's unread total follows `read` events: they are announced on the document for it (the header
+  // shows no total yet; read state comes with its own change).
+  function announceRead(data) {
+    document.dispatchEvent(new CustomEvent("cruddur:read", {detail: data}));
+  }
+
+  // The conversation list: a row per conversation, newest first; a new message moves its row to the top.
+  function conversationList(list, template) {
+    function put(item) {
+      // item: {uuid (the conversation), display_name, handle (the other member), message, created_at}
+      let row = list.querySelector('li[data-uuid="' + CSS.escape(item.uuid) + '"]');
+      if (!row) {
+        row = template.content.firstElementChild.cloneNode(true);
+        row.dataset.uuid = item.uuid;
+        row.querySelector("a").href = list.dataset.conversationPath + item.uuid;
+        row.querySelector(".name").textContent = item.display_name;
+        row.querySelector(".handle").textContent = "@" + item.handle;
+      }
+      const time = row.querySelector("time");
+      if (row.isConnected && time.dateTime >= item.created_at) {
+        return;  // shown already, or an older state of a row already newer
+      }
+      time.dateTime = item.created_at;
+      time.textContent = "just now";
+      time.title = formatTime(item.created_at) + " UTC";
+      row.querySelector(".last-message").textContent = item.message;
+      list.insertBefore(row, list.firstElementChild);
+      const empty = document.getElementById("no-conversations");
+      if (empty) {
+        empty.remove();
+      }
+    }
+    async function pollOnce(delay) {
+      try {
+        const response = await fetch(list.dataset.pollUrl, {headers: {Accept: "application/json"}, credentials: "same-origin"});
+        if (!response.ok) {
+          return retryDelay(response, delay);
+        }
+        (await response.json()).reverse().forEach(put);
+        return POLL_INTERVAL_MS;
+      } catch (error) {
+        return retryDelay(null, delay);
+      }
+    }
+    function onMessage(message) {
+      const row = list.querySelector('li[data-uuid="' + CSS.escape(message.message_group_uuid) + '"]');
+      if (row) {
+        const other = row.querySelector(".handle").textContent;
+        put({uuid: message.message_group_uuid, display_name: row.querySelector(".name").textContent,
+             handle: other.slice(1), message: message.message, created_at: message.created_at});
+      } else {
+        pollOnce(POLL_INTERVAL_MS);  // a conversation not shown yet: the list says who it is with
+      }
+    }
+    return {pollOnce: pollOnce, onMessage: onMessage};
   }
 
   function showErrors(form, texts) {
@@ -336,6 +459,11 @@
     if (form || editForm) {
       setUpCounter((form || editForm).elements.message, document.getElementById("message-counter"));
     }
+    const conversations = document.getElementById("conversations");
+    if (conversations && conversations.dataset.pollUrl) {
+      const rows = conversationList(conversations, document.getElementById("conversation-template"));
+      follow(conversations.dataset.eventsUrl, {message: rows.onMessage, read: announceRead}, rows.pollOnce);
+    }
     const list = document.getElementById("messages");
     const errorText = form ? JSON.parse(document.getElementById("error-text").textContent) : null;
     if (list && form) {
@@ -345,7 +473,15 @@
       return;
     }
     const render = messageRenderer(list, document.getElementById("message-template"));
-    startPolling(list, render);
+    const group = list.dataset.messageGroupUuid;
+    follow(list.dataset.eventsUrl, {
+      message: function (message) {
+        if (message.message_group_uuid === group) {
+          render(message);
+        }
+      },
+      read: announceRead,
+    }, conversationPoller(list, render));
     if (form && form.dataset.sendUrl) {
       setUpSending(form, render, errorText);
       if (!form.querySelector(".errors li")) {

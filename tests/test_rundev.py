@@ -9,8 +9,11 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+import requests
 
+from bench.harness import token_headers
 from messaging.devtools.dynamodb_local import free_port, port_is_open
+from tests.support.sse import LiveStream
 
 pytestmark = pytest.mark.ddb_local
 PROJECT = Path(__file__).resolve().parent.parent
@@ -28,6 +31,20 @@ def wait_for(url: str, process: subprocess.Popen, timeout: float = 90) -> dict:
     raise AssertionError(f"{url} did not answer within {timeout}s")
 
 
+def assert_live_events(base_url: str) -> None:
+    """The same server streams events (on the in-process bus, no Redis): a message sent arrives on a stream."""
+    sender, reader = token_headers(base_url, "bayko"), token_headers(base_url, "andrewbrown")
+    stream = LiveStream(base_url, reader)
+    try:
+        assert stream.status == 200
+        stream.wait_for(lambda b: b.retry is not None, 30)
+        sent = requests.post(f"{base_url}/api/messages", json={"message": "live in make run", "handle": "andrewbrown"},
+                             headers=sender, timeout=30).json()
+        stream.wait_for(lambda b: b.event == "message" and b.data["uuid"] == sent["uuid"], 10)
+    finally:
+        stream.close()
+
+
 def run_once(data_dir: Path, web_port: int, ddb_port: int) -> str:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "DATABASE_URL", "DDB_"))}
     env.update(CRUDDUR_DATA_DIR=str(data_dir), DDB_LOCAL_PORT=str(ddb_port), PYTHONUNBUFFERED="1")
@@ -37,6 +54,7 @@ def run_once(data_dir: Path, web_port: int, ddb_port: int) -> str:
     )
     try:
         assert wait_for(f"http://127.0.0.1:{web_port}/api/health-check", process) == {"success": True, "ver": 1}
+        assert_live_events(f"http://127.0.0.1:{web_port}")
         process.send_signal(signal.SIGINT)
         output, _ = process.communicate(timeout=30)
     finally:

@@ -17,23 +17,33 @@ PAGE_PARAMETERS = [
     OpenApiParameter("after", CURSOR, description="A cursor from a `Link` header: only items newer than it (polling)."),
     OpenApiParameter(
         "Link", OpenApiTypes.STR, OpenApiParameter.HEADER, response=[200],
-        description='RFC 8288 `<absolute url>; rel="next"` when there is a next page.',
+        description='RFC 8288 links. `<absolute url>; rel="next"` only when more items exist right now (older '
+        'ones, or on an `after=` page newer ones), so following `next` until it is absent always stops. '
+        '`<absolute url>; rel="poll"` on the newest page and on `after=` pages: where to ask for newer items '
+        'next time (the first polling cursor; live clients use `GET /api/events` instead).',
     ),
 ]
 
 
-def next_link(request, page: Page) -> str | None:
-    """The `Link` header value for the page after this one, keeping the other query parameters."""
-    if page.next_cursor is None:
-        return None
+def _link(request, direction: str, cursor: str, relation: str) -> str:
     query = request.query_params.copy()
     query.pop("before", None)
     query.pop("after", None)
-    query[page.direction] = page.next_cursor
-    return f'<{request.build_absolute_uri(f"{request.path}?{query.urlencode()}")}>; rel="next"'
+    query[direction] = cursor
+    return f'<{request.build_absolute_uri(f"{request.path}?{query.urlencode()}")}>; rel="{relation}"'
+
+
+def links(request, page: Page) -> str | None:
+    """The `Link` header value: the next page (if more exist) and the next poll, keeping the other parameters."""
+    found = []
+    if page.next_cursor is not None:
+        found.append(_link(request, page.direction, page.next_cursor, "next"))
+    if page.poll_cursor is not None:
+        found.append(_link(request, "after", page.poll_cursor, "poll"))
+    return ", ".join(found) or None
 
 
 def page_response(request, page: Page, serializer_class) -> Response:
-    link = next_link(request, page)
+    link = links(request, page)
     headers = {"Link": link} if link else None
     return Response(serializer_class(page.items, many=True).data, headers=headers)

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.timesince import timesince
 
+from messaging.live.stream import page_event_id
 from messaging.store.models import Message, MessageGroup
 from messaging.store.timefmt import parse_time
 
@@ -103,3 +104,10 @@ def poll_url(message_group_uuid: str, newest_cursor: str | None) -> str | None:
         return None
     path = reverse("message-detail", kwargs={"message_group_uuid": message_group_uuid})
     return f"{path}?{urlencode({'after': newest_cursor})}"
+
+
+def events_url(*, shown: list[Message]) -> str:
+    """Where the page's script opens its event stream: from the moment of this render, the messages shown counted
+    as delivered, so a message stored between the render and the stream opening still arrives, and once."""
+    path = reverse("events")
+    return f"{path}?{urlencode({'last_event_id': page_event_id(now=timezone.now(), shown=shown)})}"

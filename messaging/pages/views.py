@@ -1,6 +1,7 @@
 """The message pages. They call `messaging.services` and `users.selectors` only, and follow post-redirect-get."""
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -56,6 +57,10 @@ def conversations(request):
         "conversations": presenters.conversation_rows(page.items),
         "older_cursor": page.next_cursor,
         "is_older_page": before is not None,
+        # The newest conversations follow new messages (a row already shown just moves up again).
+        "events_url": None if before is not None else presenters.events_url(shown=[]),
+        "poll_url": None if before is not None else reverse("message-group-list"),
+        "viewer_handle": request.user.handle,
         "nav": "messages",
     })
 
@@ -103,6 +108,7 @@ def conversation(request, message_group_uuid):
         # Only the newest page grows with new messages; older pages stay still and send by plain POST.
         "poll_url": None if is_older_page else presenters.poll_url(message_group_uuid, page.newest_cursor),
         "send_url": None if is_older_page else presenters.send_url(),
+        "events_url": None if is_older_page else presenters.events_url(shown=page.items),
         "nav": "messages",
     }, status=status)
 

@@ -86,16 +86,19 @@ class NamesRefreshReport:
 class Page(Generic[T]):
     """A page of items in the order the API returns them.
 
-    `next_cursor` continues in the page's direction: older items for `before` pages (and the
-    first page), None when nothing older exists; for `after` pages it is always set, because newer
-    items can always arrive (it is where the next poll starts). `newest_cursor` is the cursor of
-    the newest item on the page, where polling with `after` starts (None on an empty page).
+    `next_cursor` continues in the page's direction when more items exist right now: older items
+    for `before` pages (and the first page), newer ones for `after` pages; None when there are no
+    more, so a client that follows it always stops. `newest_cursor` is the cursor of the newest
+    item on the page (None on an empty page). `poll_cursor` is where the next poll (`after`)
+    starts: on the newest page and on `after` pages, the newest item seen (an empty `after` page
+    keeps the cursor it was asked with); None on older pages, which do not grow.
     """
 
     items: list[T]
     next_cursor: str | None
     direction: Literal["before", "after"] = "before"
     newest_cursor: str | None = None
+    poll_cursor: str | None = None
 
 
 @dataclass(frozen=True)

@@ -104,6 +104,23 @@ class MessageStore:
         return self._page(items.message_pk(message_group_uuid), limit, before, after, items.message_from_item,
                           newest_first=False)
 
+    def groups_changed_after(self, *, user_uuid: str, after: str) -> list[MessageGroup]:
+        """Every conversation of the user with a message stored after the time `after`, oldest change first:
+        one Query of the user's group items (keyed by last message time), all its pages."""
+        return [items.group_from_item(item) for item in self._all_after(items.group_pk(user_uuid), after)]
+
+    def messages_after(self, *, message_group_uuid: str, after: str) -> list[Message]:
+        """Every message of the conversation stored after the time `after`, oldest first (one Query, all pages)."""
+        return [items.message_from_item(item) for item in self._all_after(items.message_pk(message_group_uuid), after)]
+
+    def _all_after(self, pk: str, after: str) -> list[dict]:
+        found = []
+        for response in self.table.pages("query", KeyConditionExpression="pk = :pk AND sk > :after",
+                                         ExpressionAttributeValues={":pk": items.S(pk), ":after": items.S(after)},
+                                         ConsistentRead=True):
+            found += response.get("Items", [])
+        return found
+
     # ---------------------------------------------------------------- old-backend tables (store/legacy.py)
 
     def is_backfilled(self) -> bool:
@@ -396,19 +413,22 @@ class MessageStore:
             query["ExclusiveStartKey"] = response["LastEvaluatedKey"]
         has_more, found = len(found) > limit, found[:limit]
         # `found` runs away from the cursor: newest first for before-pages, oldest first for after-pages.
+        next_cursor = encode_cursor(found[-1]["sk"]["S"]) if has_more else None
         if after is not None:
             direction = "after"
-            next_cursor = encode_cursor(found[-1]["sk"]["S"]) if found else after
             newest = found[-1] if found else None
         else:
             direction = "before"
-            next_cursor = encode_cursor(found[-1]["sk"]["S"]) if has_more else None
             newest = found[0] if found else None
+        newest_cursor = encode_cursor(newest["sk"]["S"]) if newest else None
+        # Polling continues from the newest item seen: this page's, else the cursor it was asked from.
+        poll_cursor = (newest_cursor or after) if before is None else None
         in_time_order = found if after is not None else found[::-1]
         ordered = in_time_order[::-1] if newest_first else in_time_order
         return Page(
             items=[decode(item) for item in ordered],
             next_cursor=next_cursor,
             direction=direction,
-            newest_cursor=encode_cursor(newest["sk"]["S"]) if newest else None,
+            newest_cursor=newest_cursor,
+            poll_cursor=poll_cursor,
         )

@@ -114,6 +114,11 @@ def test_generated_requests_get_no_5xx_and_answers_match_the_schema(schema, app_
             excluded = []
             if (operation.path, operation.method) in SCHEMA_VALID_BUT_REFUSABLE:
                 excluded.append(positive_data_acceptance)
+            if operation.path == "/api/events":
+                # The schema describes each event's `data` as the JSON it carries; OpenAPI 3.0 has no way to say
+                # that an event-stream `data:` line is JSON text, so the checker would compare the raw text.
+                # tests/api/test_events.py checks every event's data against the event serializers instead.
+                excluded.append(response_schema_conformance)
             strategies = {"generated": operation.as_strategy(generation_mode=mode)}
             if operation.path == CONVERSATION:
                 # Also the real conversation, so its 200 answers are checked too.

@@ -38,13 +38,18 @@ def assert_item(item, fields=ITEM_FIELDS):
     assert TIME.match(item["created_at"]), item["created_at"]
 
 
-def next_link(response) -> str | None:
-    link = response.get("Link")
-    if link is None:
+def link(response, relation: str) -> str | None:
+    """The URL of the `Link` header's `relation`, checking the whole header is well-formed links."""
+    header = response.get("Link")
+    if header is None:
         return None
-    match = re.fullmatch(r'<(http://testserver/api/[^>]+)>; rel="next"', link)
-    assert match, link
-    return match.group(1)
+    found = dict((rel, url) for url, rel in re.findall(r'<(http://testserver/api/[^>]+)>; rel="(next|poll)"', header))
+    assert ", ".join(f'<{url}>; rel="{rel}"' for rel, url in found.items()) == header, header
+    return found.get(relation)
+
+
+def next_link(response) -> str | None:
+    return link(response, "next")
 
 
 @pytest.fixture
@@ -194,17 +199,30 @@ def test_messages_page_back_through_link_headers(client, alice, bob, conversatio
 def test_polling_with_after_returns_only_newer_messages(client, alice, bob, conversation):
     newest_page = client.get(f"/api/messages/{conversation}?limit=1", **auth(alice))
     newest = newest_page.json()[0]
-    # The next page's cursor sits at the newest message shown; polling after it starts there.
-    poll_url = next_link(newest_page).replace("before=", "after=")
-    poll = client.get(poll_url, **auth(alice))
+    # The newest page says where polling starts: after the newest message shown.
+    poll = client.get(link(newest_page, "poll"), **auth(alice))
     assert (poll.status_code, poll.json()) == (200, [])
-    assert "after=" in next_link(poll)  # a poll always says where the next poll starts
+    assert next_link(poll) is None  # nothing more now
+    assert "after=" in link(poll, "poll")  # a poll always says where the next poll starts
 
     sent = send(client, bob, message="new one", message_group_uuid=conversation).json()
-    poll = client.get(next_link(poll), **auth(alice))
+    poll = client.get(link(poll, "poll"), **auth(alice))
     assert [m["uuid"] for m in poll.json()] == [sent["uuid"]]
     assert newest["uuid"] != sent["uuid"]
-    assert client.get(next_link(poll), **auth(alice)).json() == []
+    assert client.get(link(poll, "poll"), **auth(alice)).json() == []
+
+
+def test_a_client_following_next_from_a_poll_stops(client, alice, bob, conversation):
+    start = link(client.get(f"/api/messages/{conversation}?limit=1", **auth(alice)), "poll")
+    sent = [send(client, bob, message=f"burst {n}", message_group_uuid=conversation).json()["uuid"] for n in range(5)]
+    got, url, requests_made = [], start.replace("limit=1", "limit=2"), 0
+    while url:
+        response = client.get(url, **auth(alice))
+        got += [m["uuid"] for m in response.json()]
+        url = next_link(response)
+        requests_made += 1
+        assert requests_made <= 3
+    assert got == sent
 
 
 def test_message_groups_page_back_through_link_headers(client, app_ddb, alice, db):

@@ -19,6 +19,7 @@ EXPECTED_OPERATIONS = {
     ("/api/users/blocked", "get"),
     ("/api/messages/{message_group_uuid}/{message_uuid}", "patch"),
     ("/api/messages/{message_group_uuid}/{message_uuid}", "delete"),
+    ("/api/events", "get"),
 }
 PUBLIC = {("/api/health-check", "get"), ("/api/health/ready", "get"), ("/api/auth/token", "post")}
 
@@ -115,3 +116,18 @@ def test_swagger_ui_is_served_from_our_own_static_files(client):
     assert script["Content-Type"].startswith("application/javascript")
     assert "/api/schema/" in script.content.decode()
     assert "cdn" not in html.lower() + script.content.decode().lower()
+
+
+def test_the_event_stream_and_its_event_types_are_described(openapi):
+    stream = operations(openapi)[("/api/events", "get")]
+    assert "Last-Event-ID" in {p["name"] for p in stream["parameters"]}
+    ok = stream["responses"]["200"]["content"]
+    assert list(ok) == ["text/event-stream"]
+    event = openapi["components"]["schemas"]["LiveEvent"]
+    assert set(event["properties"]) == {"id", "event", "data"}
+    types = openapi["components"]["schemas"]["EventEnum"]["enum"]
+    assert types == ["message", "read", "message_updated", "message_deleted"]
+    data = openapi["components"]["schemas"]["LiveEventData"]["oneOf"]
+    assert {ref["$ref"].rsplit("/", 1)[1] for ref in data} == {"MessageEvent", "ReadEvent", "MessageDeletedEvent"}
+    assert stream["responses"]["422"]["content"]["application/json"]["schema"]["items"]["enum"] == [
+        "last_event_id_invalid"]

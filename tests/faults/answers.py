@@ -1,7 +1,7 @@
 """What an answer must look like while DynamoDB is unavailable: 503 with Retry-After, in time."""
 import logging
 
-from tests.faults.app_client import Timed
+from tests.support.app_client import Timed
 
 logger = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import requests
 
-from tests.faults.app_client import Api
+from tests.support.app_client import Api
 
 
 @dataclass

@@ -16,9 +16,9 @@ import requests
 from bench.harness import PASSWORD, gunicorn
 from cruddur import gunicorn_conf
 from tests.faults.answers import assert_unavailable_json
-from tests.faults.app_client import TIMEOUT, Api, Timed, all_worker_pids, timed
 from tests.faults.limits import DEFAULT_LIMITS, HANG_DEADLINE_SECONDS
 from tests.faults.servers import App, app_env
+from tests.support.app_client import TIMEOUT, Api, Timed, all_worker_pids, timed
 
 pytestmark = pytest.mark.ddb_local
 logger = logging.getLogger(__name__)

@@ -10,10 +10,10 @@ import pytest
 
 from bench.harness import worker_pids
 from messaging.store.table_check import find_violations, read_table
-from tests.faults.app_client import Api, all_worker_pids
 from tests.faults.limits import worst_case_seconds
 from tests.faults.load import SendLoad
 from tests.faults.servers import TABLE
+from tests.support.app_client import Api, all_worker_pids
 
 pytestmark = pytest.mark.ddb_local
 logger = logging.getLogger(__name__)

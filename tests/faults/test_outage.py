@@ -5,9 +5,9 @@ import pytest
 from bench.harness import gunicorn
 from messaging.store.table_check import read_table
 from tests.faults.answers import assert_unavailable_json, assert_unavailable_page
-from tests.faults.app_client import Api, Browser, all_worker_pids, hidden_idempotency_key, worker_pids
 from tests.faults.limits import DEFAULT_LIMITS, worst_case_seconds
 from tests.faults.servers import TABLE, App, app_env
+from tests.support.app_client import Api, Browser, all_worker_pids, hidden_idempotency_key, worker_pids
 
 pytestmark = pytest.mark.ddb_local
 

@@ -6,10 +6,10 @@ import pytest
 
 from bench.harness import gunicorn
 from tests.faults.answers import assert_unavailable_json, assert_unavailable_page
-from tests.faults.app_client import Api, Browser
 from tests.faults.limits import DEFAULT_LIMITS, worst_case_seconds
 from tests.faults.servers import App, app_env
 from tests.faults.throttle_stub import ThrottlingDynamoDB
+from tests.support.app_client import Api, Browser
 
 GROUP_UUID = str(uuid.uuid4())
 API_CALLS = {

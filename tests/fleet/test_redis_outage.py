@@ -13,9 +13,9 @@ import requests
 
 from bench.harness import PASSWORD, RedisServer, gunicorn
 from messaging.store.table_check import find_violations, read_table
-from tests.faults.app_client import Api, Browser, hidden_idempotency_key, timed, worker_pids
 from tests.faults.limits import APP_SLACK_SECONDS
 from tests.faults.servers import TABLE
+from tests.support.app_client import Api, Browser, hidden_idempotency_key, timed, worker_pids
 from tests.support.fleet import fleet_env
 
 pytestmark = pytest.mark.ddb_local

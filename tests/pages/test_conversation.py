@@ -39,8 +39,22 @@ def test_older_messages_link_pages_back_and_only_the_newest_page_polls(app_ddb, 
     assert message_texts(older) == [f"message {n}" for n in range(5)]
     assert "Older messages" not in older
     assert f'<a href="/messages/{group}">Newest messages</a>' in older
-    assert "data-poll-url=" not in older
+    assert "data-poll-url=" not in older and "data-events-url=" not in older
     assert "data-send-url=" not in older  # sending from an older page is a plain form post
+
+
+def test_newest_page_streams_events_from_its_render_with_the_shown_messages_counted(
+        app_ddb, andrew_client, andrew, conversation_uuid):
+    from messaging.live.events import Position
+
+    html = andrew_client.get(f"/messages/{conversation_uuid}").content.decode()
+    events_url = re.search(r'data-events-url="([^"]+)"', html).group(1)
+    path, query = events_url.split("?")
+    assert path == "/api/events"
+    position = Position.parse(unquote(query.removeprefix("last_event_id=")))
+    shown = services.list_messages(user=andrew, message_group_uuid=conversation_uuid).items
+    assert shown and all(position.delivered(m.uuid) for m in shown if m.created_at > position.watermark)
+    assert any(position.delivered(m.uuid) for m in shown)  # shown just now: inside the commit window
 
 
 def test_newest_page_polls_the_api_after_its_newest_message(app_ddb, andrew_client, andrew, conversation_uuid):

@@ -7,12 +7,14 @@ import pytest
 from messaging import services
 from messaging.pages.presenters import time_ago
 from messaging.recipients import InConversation, ToHandle
+from messaging.store.cursors import encode_cursor
 from tests.support.users import make_user
 
 
 def conversation_names(html: str) -> list[str]:
+    """The names of the listed conversations (not of the script's empty row template)."""
     link = r'<a class="conversation-link"[^>]*>\s*<span class="who">\s*<span class="name">(.*?)</span>'
-    return re.findall(link, html)
+    return re.findall(link, re.sub(r"<template.*?</template>", "", html, flags=re.S))
 
 
 def test_lists_conversations_newest_first_with_name_handle_last_message_and_age(
@@ -82,3 +84,13 @@ def test_a_bad_page_link_is_a_400_page(app_ddb, andrew_client):
 def test_how_long_ago_reads_naturally(age, text):
     now = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
     assert time_ago(now - age, now).replace("\N{NO-BREAK SPACE}", " ") == text
+
+
+def test_the_newest_list_says_where_its_script_follows_new_messages(app_ddb, andrew_client, andrew, bayko):
+    services.send_message(sender=bayko, text="Hi", to=ToHandle("andrewbrown"))
+    html = andrew_client.get("/messages").content.decode()
+    assert 'data-poll-url="/api/message_groups"' in html
+    events_url = re.search(r'data-events-url="([^"]+)"', html).group(1)
+    assert re.fullmatch(r"/api/events\?last_event_id=\d+-", events_url)
+    older = andrew_client.get("/messages", {"before": encode_cursor("2026-01-01T00:00:00.000000+00:00")})
+    assert older.status_code == 200 and "data-events-url" not in older.content.decode()

@@ -45,7 +45,8 @@ def test_walks_a_1000_message_conversation_backwards_and_forwards(store, limit):
         if not page.items:
             break
         forward += page.items
-        cursor = page.next_cursor
+        assert (page.next_cursor is None) == (len(forward) == 1000)
+        cursor = page.poll_cursor
     assert [m.uuid for m in forward] == [m.uuid for m in seen]
 
 
@@ -58,16 +59,45 @@ def test_newest_page_is_returned_oldest_first(store):
     assert page.newest_cursor is not None and page.next_cursor is not None
 
 
-def test_after_pages_always_say_where_to_poll_next(store):
+def test_after_pages_say_where_to_poll_next_and_have_a_next_only_when_more_exist(store):
     message = store.send_to_user(sender=ANDREW, recipient=BAYKO, text="only")
     page = store.list_messages(message_group_uuid=message.message_group_uuid, limit=20)
-    assert page.next_cursor is None
-    poll = store.list_messages(message_group_uuid=message.message_group_uuid, limit=20, after=page.newest_cursor)
-    assert poll.items == [] and poll.next_cursor == page.newest_cursor and poll.direction == "after"
+    assert page.next_cursor is None and page.poll_cursor == page.newest_cursor
+    poll = store.list_messages(message_group_uuid=message.message_group_uuid, limit=20, after=page.poll_cursor)
+    assert poll.items == [] and poll.direction == "after"
+    assert poll.next_cursor is None and poll.poll_cursor == page.newest_cursor
     conversation = store.get_conversation(message_group_uuid=message.message_group_uuid)
-    reply = store.send_in_conversation(conversation=conversation, sender=BAYKO, text="reply")
-    poll = store.list_messages(message_group_uuid=message.message_group_uuid, limit=20, after=poll.next_cursor)
-    assert [m.uuid for m in poll.items] == [reply.uuid]
+    replies = []
+    for text in ("one", "two", "three"):
+        replies.append(store.send_in_conversation(conversation=conversation, sender=BAYKO, text=text))
+        conversation = store.get_conversation(message_group_uuid=message.message_group_uuid)
+    poll = store.list_messages(message_group_uuid=message.message_group_uuid, limit=2, after=poll.poll_cursor)
+    assert [m.uuid for m in poll.items] == [r.uuid for r in replies[:2]]
+    assert poll.next_cursor is not None and poll.poll_cursor == poll.next_cursor
+    last = store.list_messages(message_group_uuid=message.message_group_uuid, limit=2, after=poll.next_cursor)
+    assert [m.uuid for m in last.items] == [replies[2].uuid] and last.next_cursor is None
+
+
+def test_older_pages_have_no_poll_cursor(store):
+    message = store.send_to_user(sender=ANDREW, recipient=BAYKO, text="only")
+    older = store.list_messages(message_group_uuid=message.message_group_uuid, limit=20,
+                                before=store.list_messages(message_group_uuid=message.message_group_uuid,
+                                                           limit=20).newest_cursor)
+    assert older.items == [] and older.poll_cursor is None
+
+
+def test_changes_after_a_time_are_the_conversations_and_messages_stored_since(stepping_store):
+    from tests.support.store import LONDO
+
+    store = stepping_store
+    first = store.send_to_user(sender=ANDREW, recipient=BAYKO, text="before")
+    later = [store.send_to_user(sender=sender, recipient=recipient, text=text) for sender, recipient, text in (
+        (BAYKO, ANDREW, "b1"), (LONDO, ANDREW, "l1"), (ANDREW, BAYKO, "b2"))]
+    changed = store.groups_changed_after(user_uuid=ANDREW.uuid, after=first.created_at)
+    assert {g.uuid for g in changed} == {first.message_group_uuid, later[1].message_group_uuid}
+    since = store.messages_after(message_group_uuid=first.message_group_uuid, after=first.created_at)
+    assert [m.text for m in since] == ["b1", "b2"]
+    assert store.groups_changed_after(user_uuid=ANDREW.uuid, after=later[-1].created_at) == []
 
 
 def test_groups_newest_first_including_last_years(stepping_store):

@@ -1,6 +1,10 @@
-"""`manage.py rundev`: the embedded default — DynamoDB Local, table, demo data, dev server."""
+"""`manage.py rundev`: the embedded default — DynamoDB Local, table, demo data, dev server.
+
+The server is uvicorn on `cruddur.asgi:application` (as in production), so the live events of `GET /api/events`
+work here too, on the in-process bus: no extra command and no Redis."""
 import os
 
+import uvicorn
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -20,11 +24,9 @@ class Command(BaseCommand):
         parser.add_argument("--noreload", action="store_true", help="Do not restart on code changes.")
 
     def handle(self, *args, addrport, noreload, **options):
-        if os.environ.get("RUN_MAIN") == "true":
-            # The autoreloader's child: the parent already prepared everything.
-            call_command("runserver", addrport, use_reloader=True)
-            return
-
+        host, _, web_port = addrport.rpartition(":")
+        if not web_port.isdigit():
+            raise CommandError(f"{addrport!r} is not host:port")
         local = None
         if not settings.AWS_ENDPOINT_URL:
             port = int(os.environ.get("DDB_LOCAL_PORT", "8001"))
@@ -33,7 +35,7 @@ class Command(BaseCommand):
                 local.start()
             except DynamoDBLocalError as error:
                 raise CommandError(str(error)) from None
-            # The reloader's child process inherits this and talks to the same DynamoDB Local.
+            # The server's (and its reloader's) processes inherit this and talk to the same DynamoDB Local.
             os.environ["AWS_ENDPOINT_URL"] = settings.AWS_ENDPOINT_URL = local.endpoint_url
             ddb.reset()
             self.stdout.write(f"DynamoDB Local on {local.endpoint_url}, data in {local.data_dir}")
@@ -46,7 +48,10 @@ class Command(BaseCommand):
             # Both are no-ops once done, so only the first run creates the table and demo data.
             call_command("ddb", "schema-load", stdout=self.stdout)
             call_command("ddb", "seed", stdout=self.stdout)
-            call_command("runserver", addrport, use_reloader=not noreload)
+            host = host or "127.0.0.1"
+            self.stdout.write(f"Serving http://{host}:{web_port} (live events on the in-process bus)")
+            uvicorn.run("cruddur.asgi:application", host=host, port=int(web_port), reload=not noreload,
+                        reload_dirs=[str(settings.BASE_DIR)], log_level="info")
         finally:
             if local is not None:
                 local.stop()

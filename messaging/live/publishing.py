@@ -1,0 +1,23 @@
+"""What the services publish after a write has committed: one bus publish per event, to the members' streams."""
+from collections.abc import Iterable
+
+from messaging.live import events
+from messaging.live.bus import Envelope, publish
+from messaging.live.serializers import MessageEventSerializer, ReadEventSerializer
+from messaging.store.models import Message
+
+
+def message_data(message: Message) -> dict:
+    return dict(MessageEventSerializer(message).data)
+
+
+def publish_message(*, message: Message, member_uuids: Iterable[str]) -> None:
+    """A stored message, to every member's streams (the sender's other tabs too)."""
+    publish(Envelope(events.MESSAGE, tuple(member_uuids), message_data(message)))
+
+
+def publish_read(*, user_uuid: str, message_group_uuid: str, unread_count: int, total_unread_count: int) -> None:
+    """The user's unread counts changed (marking read, a new message); to that user's streams only."""
+    data = ReadEventSerializer({"message_group_uuid": message_group_uuid, "unread_count": unread_count,
+                                "total_unread_count": total_unread_count}).data
+    publish(Envelope(events.READ, (user_uuid,), dict(data)))
