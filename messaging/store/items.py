@@ -11,6 +11,7 @@
 Only group items carry `message_group_uuid`, so only they appear in the GSI.
 """
 from messaging.store.models import Conversation, IdempotencyReceipt, Message, MessageGroup, UserRef
+from messaging.store.read_state import MemberState
 
 
 def S(value: str) -> dict:
@@ -91,14 +92,26 @@ def message_from_item(item: dict) -> Message:
     )
 
 
-def group_item(owner_uuid: str, sort_key: str, message_group_uuid: str, other: UserRef, last_message: str) -> dict:
-    """The group item in `owner`'s list; the user attributes describe the *other* member."""
+def N(value: int) -> dict:
+    return {"N": str(value)}
+
+
+def group_item(owner_uuid: str, sort_key: str, message_group_uuid: str, other: UserRef, last_message: str,
+               state: MemberState | None = None) -> dict:
+    """The group item in `owner`'s list; the user attributes describe the *other* member, the read state is
+    the owner's (a copy of the conversation item's, so that a list is one Query)."""
     return {
         **key(group_pk(owner_uuid), sort_key),
         "message_group_uuid": S(message_group_uuid),
         "message": S(last_message),
         **_user_attributes(other),
+        **(group_state_attributes(state) if state is not None else {}),
     }
+
+
+def group_state_attributes(state: MemberState) -> dict:
+    """The owner's read state as the group item carries it."""
+    return {"unread_count": N(state.unread), "last_read_at": S(state.last_read_at), "muted": {"BOOL": state.muted}}
 
 
 def group_from_item(item: dict) -> MessageGroup:
@@ -107,6 +120,8 @@ def group_from_item(item: dict) -> MessageGroup:
         other=_user_from(item),
         last_message=text(item, "message"),
         last_message_at=text(item, "sk"),
+        unread_count=int(item.get("unread_count", {}).get("N", "0")),
+        muted=item.get("muted", {}).get("BOOL", False),
     )
 
 
@@ -114,17 +129,31 @@ def group_owner(item: dict) -> str:
     return text(item, "pk").removeprefix("GRP#")
 
 
-def _member_map(member: UserRef, group_sk: str) -> dict:
-    return {"M": {"handle": S(member.handle), "display_name": S(member.display_name), "group_sk": S(group_sk)}}
+def member_value(member: UserRef, group_sk: str, state: MemberState | None = None) -> dict:
+    """A member's entry in the conversation item's `members` map: names, group item `sk`, read state."""
+    value = {"handle": S(member.handle), "display_name": S(member.display_name), "group_sk": S(group_sk)}
+    if state is not None:
+        value |= {"last_read_at": S(state.last_read_at), "unread": N(state.unread), "muted": {"BOOL": state.muted},
+                  "rev": N(state.rev or 0)}
+    return {"M": value}
+
+
+def member_state_from(value: dict) -> MemberState | None:
+    """A member map's read state; None when it has none (written before read state)."""
+    if "rev" not in value:
+        return None
+    return MemberState(text(value, "last_read_at"), int(value["unread"]["N"]), value["muted"]["BOOL"],
+                       int(value["rev"]["N"]))
 
 
 def conversation_item(conversation: Conversation) -> dict:
     return {
         **conversation_key(conversation.message_group_uuid),
         "last_message_at": S(conversation.last_message_at),
-        "members": {
-            "M": {m.uuid: _member_map(m, conversation.group_sks[m.uuid]) for m in conversation.members}
-        },
+        "members": {"M": {
+            m.uuid: member_value(m, conversation.group_sks[m.uuid], conversation.states.get(m.uuid))
+            for m in conversation.members
+        }},
     }
 
 
@@ -139,11 +168,8 @@ def conversation_from_item(item: dict) -> Conversation:
         members=refs,
         last_message_at=text(item, "last_message_at"),
         group_sks={uuid: text(value["M"], "group_sk") for uuid, value in members.items()},
+        states={uuid: state for uuid, value in members.items() if (state := member_state_from(value["M"]))},
     )
-
-
-def member_update_value(member: UserRef, group_sk: str) -> dict:
-    return _member_map(member, group_sk)
 
 
 def receipt_item(sender_uuid: str, receipt: IdempotencyReceipt, message: Message, expires_at: int) -> dict:

@@ -65,7 +65,7 @@ def test_every_page_is_read(store, sent):
 def test_a_third_member_is_caught(store, sent):
     last, _ = sent
     update_conversation(store, last.message_group_uuid, "SET members.#l = :m",
-                        {":m": items.member_update_value(LONDO, last.created_at)}, {"#l": LONDO.uuid})
+                        {":m": items.member_value(LONDO, last.created_at)}, {"#l": LONDO.uuid})
 
     assert (last.message_group_uuid, Kind.MEMBERS) in found(store)
 
