@@ -1,7 +1,7 @@
 """What the messaging services raise: the shared API error types, which the API and the pages map to answers."""
 from cruddur.api.errors import NotFound, ServiceUnavailable, ValidationFailed
 
-__all__ = ["PAGING_CODES", "SEND_CODES", "MessagesUnavailable", "NotFound", "ValidationFailed"]
+__all__ = ["PAGING_CODES", "READ_CODES", "SEND_CODES", "MessagesUnavailable", "NotFound", "ValidationFailed"]
 
 # Every code ValidationFailed carries: the API documents them, the pages have a text for each.
 PAGING_CODES = ("limit_invalid", "cursor_invalid")
@@ -10,6 +10,8 @@ SEND_CODES = (
     "message_group_uuid_blank", "message_group_uuid_invalid", "user_reciever_handle_blank",
     "user_reciever_handle_not_found", "message_to_self", "idempotency_key_invalid", "idempotency_key_reused",
 )
+
+READ_CODES = ("message_group_uuid_invalid", "up_to_invalid")
 
 
 class MessagesUnavailable(ServiceUnavailable):

@@ -13,8 +13,17 @@ from messaging.store.errors import (
     StoreNotFound,
     StoreUnavailable,
 )
-from messaging.store.models import Conversation, IdempotencyReceipt, Message, MessageGroup, Page, UserRef
-from messaging.validation import is_idempotency_key, is_uuid, message_errors, parse_limit
+from messaging.store.models import (
+    Conversation,
+    IdempotencyReceipt,
+    Message,
+    MessageGroup,
+    Page,
+    ReadPosition,
+    UnreadSummary,
+    UserRef,
+)
+from messaging.validation import is_idempotency_key, is_uuid, message_errors, parse_limit, parse_read_position
 from users.models import User
 from users.selectors import active_user_by_handle
 
@@ -101,6 +110,41 @@ def read_conversation(*, user: User, message_group_uuid: str, limit: str | None 
         page = ddb.get_store().list_messages(message_group_uuid=conversation.message_group_uuid, limit=page_size,
                                              before=before or None, after=after or None)
     return conversation, page
+
+
+def unread_summary(*, user: User) -> UnreadSummary:
+    """The user's unread total over unmuted conversations, and how many of them have unread messages."""
+    with _store_errors():
+        return ddb.get_store().unread_summary(user_uuid=str(user.uuid))
+
+
+def mark_read(*, user: User, message_group_uuid: str, up_to: object = None) -> ReadPosition:
+    """Move the user's read position forward to `up_to` (the raw JSON value; default: the newest message)."""
+    codes = [] if is_uuid(message_group_uuid) else ["message_group_uuid_invalid"]
+    try:
+        position = parse_read_position(up_to)
+    except ValueError:
+        codes.append("up_to_invalid")
+    if codes:
+        raise ValidationFailed(codes)
+    with _store_errors():
+        conversation = _conversation_of(user=user, message_group_uuid=message_group_uuid)
+        return ddb.get_store().mark_read(conversation=conversation, member_uuid=str(user.uuid), up_to=position)
+
+
+def mark_shown_read(*, user: User, conversation: Conversation, newest_shown: str) -> ReadPosition:
+    """The pages: the user saw the conversation up to `newest_shown` (a stored message time); no extra read."""
+    with _store_errors():
+        return ddb.get_store().mark_read(conversation=conversation, member_uuid=str(user.uuid), up_to=newest_shown)
+
+
+def set_muted(*, user: User, message_group_uuid: str, muted: bool) -> bool:
+    """Mute or unmute a conversation of the user's: it keeps its own count but adds nothing to the total."""
+    if not is_uuid(message_group_uuid):
+        raise ValidationFailed(["message_group_uuid_invalid"])
+    with _store_errors():
+        conversation = _conversation_of(user=user, message_group_uuid=message_group_uuid)
+        return ddb.get_store().set_muted(conversation=conversation, member_uuid=str(user.uuid), muted=muted)
 
 
 def _conversation_of(*, user: User, message_group_uuid: str) -> Conversation:

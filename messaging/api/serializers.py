@@ -20,6 +20,8 @@ class MessageGroupSerializer(serializers.Serializer):
     handle = serializers.CharField(source="other.handle", help_text="The other member's handle.")
     message = serializers.CharField(source="last_message", help_text="The last message's text.")
     created_at = StoredTimeField(source="last_message_at", help_text="When the last message was sent.")
+    unread_count = serializers.IntegerField(help_text="Messages from the other member after my read position.")
+    muted = serializers.BooleanField(help_text="Muted: keeps its own count, adds nothing to the unread total.")
 
 
 class MessageSerializer(serializers.Serializer):
@@ -45,3 +47,24 @@ class SendMessageSerializer(serializers.Serializer):
     message = serializers.CharField(help_text="The text, at most 1024 characters.")
     handle = serializers.CharField(required=False, help_text="Start or continue the conversation with this user.")
     message_group_uuid = serializers.UUIDField(required=False, help_text="Continue this conversation.")
+
+
+class UnreadSummarySerializer(serializers.Serializer):
+    unread_count = serializers.IntegerField(help_text="Unread messages over my unmuted conversations.")
+    conversations = serializers.IntegerField(help_text="How many of my unmuted conversations have unread messages.")
+
+
+class MarkReadSerializer(serializers.Serializer):
+    """Documents the body of a mark-read; the messaging service checks the raw JSON value (`up_to_invalid`)."""
+
+    up_to = StoredTimeField(required=False, help_text="Read up to this message time (a `created_at`); default and "
+                            "at most: the newest message. A position never moves back.")
+
+
+class ReadPositionSerializer(_ConversationRef):
+    last_read_at = StoredTimeField(help_text="My read position: the `created_at` of the newest message read.")
+    unread_count = serializers.IntegerField(help_text="Messages from the other member after it.")
+
+
+class MutedSerializer(_ConversationRef):
+    muted = serializers.BooleanField()

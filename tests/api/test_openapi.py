@@ -14,6 +14,10 @@ EXPECTED_OPERATIONS = {
     ("/api/message_groups", "get"),
     ("/api/messages", "post"),
     ("/api/messages/{message_group_uuid}", "get"),
+    ("/api/message_groups/unread", "get"),
+    ("/api/messages/{message_group_uuid}/read", "post"),
+    ("/api/messages/{message_group_uuid}/mute", "post"),
+    ("/api/messages/{message_group_uuid}/mute", "delete"),
 }
 PUBLIC = {("/api/health-check", "get"), ("/api/health/ready", "get"), ("/api/auth/token", "post")}
 
