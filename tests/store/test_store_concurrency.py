@@ -1,4 +1,5 @@
-"""Concurrent sends on the real engine: nothing acknowledged is lost, group items stay exact."""
+"""Concurrent sends on the real engine: nothing acknowledged is lost, group items and unread counts stay exact."""
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -6,7 +7,7 @@ import pytest
 from messaging.store.models import UserRef
 from messaging.store.store import MessageStore
 from messaging.store.table_check import check_table
-from tests.support.store import ANDREW, BAYKO
+from tests.support.store import ANDREW, BAYKO, all_messages, expected_unread, group_of
 
 pytestmark = pytest.mark.ddb_local
 
@@ -78,3 +79,42 @@ def test_8_threads_starting_the_same_conversation(local_store):
     assert sorted(m.uuid for m in store.list_messages(message_group_uuid=group,
                                                       limit=100).items) == sorted(m.uuid for m in sent)
     assert_group_invariants(store, group, people)
+
+
+def test_8_threads_x_50_sends_while_the_recipient_marks_read_in_a_loop(local_store):
+    store = local_store
+    group = store.send_to_user(sender=ANDREW, recipient=BAYKO, text="start").message_group_uuid
+    sending = threading.Event()
+    sending.set()
+    reads = []
+
+    def send_many(worker):
+        return [store.send_in_conversation(conversation=store.get_conversation(message_group_uuid=group),
+                                           sender=ANDREW, text=f"w{worker}-{n}").uuid for n in range(50)]
+
+    def read_in_a_loop():
+        while sending.is_set():  # no pause: a reader with nothing new writes nothing
+            reads.append(store.mark_read(conversation=store.get_conversation(message_group_uuid=group),
+                                         member_uuid=BAYKO.uuid))
+
+    with ThreadPoolExecutor(9) as pool:
+        reader = pool.submit(read_in_a_loop)
+        try:
+            acknowledged = [uuid for batch in pool.map(send_many, range(8)) for uuid in batch]
+        finally:
+            sending.clear()
+        reader.result()
+
+    assert len(set(acknowledged)) == 400
+    messages = all_messages(store, group)
+    assert set(acknowledged) <= {m.uuid for m in messages}
+    assert any(0 < read.unread_count or read.last_read_at > messages[0].created_at for read in reads)
+    conversation = store.get_conversation(message_group_uuid=group)
+    final_position = conversation.states[BAYKO.uuid].last_read_at
+    assert final_position in {m.created_at for m in messages}
+    expected = expected_unread(messages, BAYKO.uuid, final_position)
+    assert conversation.states[BAYKO.uuid].unread == expected
+    assert group_of(store, BAYKO.uuid, group).unread_count == expected
+    assert store.unread_summary(user_uuid=BAYKO.uuid).unread_count == expected
+    assert group_of(store, ANDREW.uuid, group).unread_count == 0
+    assert_group_invariants(store, group, (ANDREW, BAYKO))
