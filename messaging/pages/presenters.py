@@ -29,6 +29,8 @@ class ConversationRow:
     last_message_at: datetime
     last_message_iso: str
     last_message_ago: str
+    unread_count: int
+    muted: bool
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,8 @@ def conversation_row(group: MessageGroup, now: datetime) -> ConversationRow:
         last_message_at=last_message_at,
         last_message_iso=group.last_message_at,
         last_message_ago=time_ago(last_message_at, now),
+        unread_count=group.unread_count,
+        muted=group.muted,
     )
 
 
@@ -86,3 +90,8 @@ def poll_url(message_group_uuid: str, newest_cursor: str | None) -> str | None:
         return None
     path = reverse("message-detail", kwargs={"message_group_uuid": message_group_uuid})
     return f"{path}?{urlencode({'after': newest_cursor})}"
+
+
+def read_url(message_group_uuid: str) -> str:
+    """Where the page's script marks the messages it shows read (the JSON API)."""
+    return reverse("message-read", kwargs={"message_group_uuid": message_group_uuid})

@@ -10,5 +10,6 @@ urlpatterns = [
     path("messages", views.conversations, name="conversations"),
     path("messages/new/<str:handle>", views.new_message, name="new-message"),
     path("messages/<uuid:message_group_uuid>", views.conversation, name="conversation"),
+    path("messages/<uuid:message_group_uuid>/mute", views.mute, name="mute"),
     path("people", views.people, name="people"),
 ]
