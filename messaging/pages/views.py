@@ -91,8 +91,9 @@ def conversation(request, message_group_uuid):
     viewer_uuid = str(request.user.uuid)
     is_older_page = before is not None
     read_state = conversation.states.get(viewer_uuid)
-    if not is_older_page and page.items:
-        # Opening the newest page reads what it shows; the store writes nothing when nothing is new.
+    if request.method == "GET" and not is_older_page and page.items:
+        # Opening the newest page reads what it shows; the store writes nothing when nothing is new. A refused
+        # send shows the page again but changes nothing.
         services.mark_shown_read(user=request.user, conversation=conversation, newest_shown=page.items[-1].created_at)
     return render(request, "pages/conversation.html", {
         **form_context(form),
