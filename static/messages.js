@@ -1,6 +1,7 @@
 // Progressive enhancement of the message pages: a live count of the characters left, new
-// messages by polling the JSON API, and sending without a page reload. Every page works
-// without this script; user text is only ever set with textContent, never parsed as HTML.
+// messages and unread counts by polling the JSON API (one loop for all of it), and sending
+// without a page reload. Every page works without this script; user text is only ever set
+// with textContent, never parsed as HTML.
 (function () {
   "use strict";
 
@@ -90,22 +91,92 @@
     return retryAfter > 0 ? Math.max(retryAfter * 1000, backedOff) : backedOff;
   }
 
+  // A failed request: the loop backs off (honouring Retry-After) before its next round.
+  function failed(response) {
+    const error = new Error("request failed: " + response.status);
+    error.response = response;
+    return error;
+  }
+
+  async function getJson(url) {
+    const response = await fetch(url, {headers: {Accept: "application/json"}, credentials: "same-origin"});
+    if (!response.ok) {
+      throw failed(response);
+    }
+    return response;
+  }
+
+  function csrfToken() {
+    const input = document.querySelector("input[name=csrfmiddlewaretoken]");
+    return input ? input.value : "";
+  }
+
   // Ask for messages after the newest one shown; the API's Link header says where to ask next.
-  function startPolling(list, render) {
+  // What the other member sent and this page now shows is read, as opening the page reads it.
+  function messagesTask(list, render) {
     let url = list.dataset.pollUrl;
+    const viewerHandle = list.dataset.viewerHandle.toLowerCase();
+    return async function () {
+      const response = await getJson(url);
+      const items = await response.json();
+      items.forEach(render);
+      url = nextLink(response.headers.get("Link")) || url;
+      const fromOthers = items.filter((item) => item.handle.toLowerCase() !== viewerHandle);
+      if (fromOthers.length > 0 && list.dataset.readUrl) {
+        const read = await fetch(list.dataset.readUrl, {
+          method: "POST",
+          credentials: "same-origin",
+          headers: {"Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrfToken()},
+          body: JSON.stringify({up_to: fromOthers[fromOthers.length - 1].created_at}),
+        });
+        if (!read.ok) {
+          throw failed(read);
+        }
+      }
+    };
+  }
+
+  function setBadge(badge, count) {
+    badge.textContent = count + " unread";
+    badge.hidden = count === 0;
+  }
+
+  // The header's unread total (GET /api/message_groups/unread).
+  function totalTask(total) {
+    return async function () {
+      const summary = await (await getJson(total.dataset.unreadUrl)).json();
+      total.textContent = summary.unread_count + " unread";
+      total.classList.toggle("has-unread", summary.unread_count > 0);
+    };
+  }
+
+  // Each listed conversation's count and last message (the first page of GET /api/message_groups).
+  function conversationsTask(conversationList) {
+    return async function () {
+      const groups = await (await getJson(conversationList.dataset.listUrl)).json();
+      groups.forEach(function (group) {
+        const row = Array.from(conversationList.children).find((li) => li.dataset.messageGroupUuid === group.uuid);
+        if (!row) {
+          return;
+        }
+        setBadge(row.querySelector(".unread-badge"), group.unread_count);
+        row.classList.toggle("unread", group.unread_count > 0);
+        row.querySelector(".last-message").textContent = group.message;
+      });
+    };
+  }
+
+  // One polling loop for everything the page shows live, one task after the other.
+  function startPolling(tasks) {
     let delay = POLL_INTERVAL_MS;
     async function poll() {
       try {
-        const response = await fetch(url, {headers: {Accept: "application/json"}, credentials: "same-origin"});
-        if (response.ok) {
-          (await response.json()).forEach(render);
-          url = nextLink(response.headers.get("Link")) || url;
-          delay = POLL_INTERVAL_MS;
-        } else {
-          delay = retryDelay(response, delay);
+        for (const task of tasks) {
+          await task();
         }
+        delay = POLL_INTERVAL_MS;
       } catch (error) {
-        delay = retryDelay(null, delay);
+        delay = retryDelay(error.response || null, delay);
       }
       window.setTimeout(poll, delay);
     }
@@ -184,18 +255,29 @@
     if (form) {
       setUpCounter(form.elements.message, document.getElementById("message-counter"));
     }
+    const tasks = [];
     const list = document.getElementById("messages");
-    if (!list || !list.dataset.pollUrl) {
-      return;
-    }
-    const render = messageRenderer(list, document.getElementById("message-template"));
-    startPolling(list, render);
-    if (form && form.dataset.sendUrl) {
-      const errorText = JSON.parse(document.getElementById("error-text").textContent);
-      setUpSending(form, render, errorText);
-      if (!form.querySelector(".errors li")) {
-        form.scrollIntoView({block: "end"});
+    if (list && list.dataset.pollUrl) {
+      const render = messageRenderer(list, document.getElementById("message-template"));
+      tasks.push(messagesTask(list, render));
+      if (form && form.dataset.sendUrl) {
+        const errorText = JSON.parse(document.getElementById("error-text").textContent);
+        setUpSending(form, render, errorText);
+        if (!form.querySelector(".errors li")) {
+          form.scrollIntoView({block: "end"});
+        }
       }
+    }
+    const conversationList = document.getElementById("conversation-list");
+    if (conversationList && conversationList.dataset.listUrl) {
+      tasks.push(conversationsTask(conversationList));
+    }
+    const total = document.getElementById("unread-total");
+    if (total) {
+      tasks.push(totalTask(total));
+    }
+    if (tasks.length > 0) {
+      startPolling(tasks);
     }
   });
 })();

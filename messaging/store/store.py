@@ -244,7 +244,7 @@ class MessageStore:
                 return None
             if target == newest:
                 return state.written(last_read_at=target, unread=0)
-            senders = self._message_senders(current.message_group_uuid, after=target)
+            senders = self.message_senders(message_group_uuid=current.message_group_uuid, after=target)
             return state.written(last_read_at=target,
                                  unread=read_state.count_unread(senders, member_uuid=member_uuid, last_read_at=target))
 
@@ -348,11 +348,11 @@ class MessageStore:
         states = dict(conversation.states)
         missing = [member.uuid for member in conversation.members if member.uuid not in states]
         if missing:
-            messages = list(self._message_senders(conversation.message_group_uuid))
+            messages = list(self.message_senders(message_group_uuid=conversation.message_group_uuid))
             states |= {member: read_state.derived_state(messages, member_uuid=member) for member in missing}
         return states
 
-    def _message_senders(self, message_group_uuid: str, after: str | None = None):
+    def message_senders(self, *, message_group_uuid: str, after: str | None = None):
         """(created_at, sender uuid) of the conversation's messages (those after `after`), every page."""
         condition, values = "pk = :pk", {":pk": items.S(items.message_pk(message_group_uuid))}
         if after is not None:
