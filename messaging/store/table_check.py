@@ -193,6 +193,8 @@ def _read_state_violations(contents: TableContents, conversation_uuid: str, item
     """Each stored count against the messages, and each group item's copy of its owner's state."""
     found = []
     messages = [(items.text(m, "sk"), items.text(m, "user_uuid")) for m in contents.messages.get(conversation_uuid, [])]
+    if not messages:
+        return found  # a conversation without messages is one violation already (NO_MESSAGES)
     for member_uuid, value in sorted(item["members"]["M"].items()):
         state = items.member_state_from(value["M"])
         if state is None:
