@@ -53,6 +53,7 @@ def recount(store: MessageStore, *, after: str | None = None,
 
 
 def _recount_conversation(store: MessageStore, message_group_uuid: str, report: RecountReport) -> None:
+    written: set[str] = set()
     for _ in range(ATTEMPTS):
         conversation = store.get_conversation(message_group_uuid=message_group_uuid)
         if conversation is None:
@@ -61,7 +62,7 @@ def _recount_conversation(store: MessageStore, message_group_uuid: str, report: 
         pending = [(member.uuid, state) for member in conversation.members
                    if (state := _needed(store, conversation, messages, member.uuid)) is not None]
         if not pending:
-            report.states_unchanged += len(conversation.members)
+            report.states_unchanged += len({member.uuid for member in conversation.members} - written)
             return
         member_uuid, state = pending[0]
         if store.store_member_state(conversation=conversation, member_uuid=member_uuid, state=state):
@@ -70,6 +71,7 @@ def _recount_conversation(store: MessageStore, message_group_uuid: str, report: 
             report.changes.append(f"{message_group_uuid} {member_uuid}: {was} -> "
                                   f"{state.unread} unread after {state.last_read_at or 'nothing'}")
             report.states_written += 1
+            written.add(member_uuid)
         # Written or lost to a concurrent write: read the conversation again for the next member.
     raise StoreConflict(f"conversation {message_group_uuid} kept changing; run recount again")
 

@@ -18,7 +18,7 @@ from tabulate import tabulate
 from messaging import ddb, services
 from messaging.errors import MessagesUnavailable, ValidationFailed
 from messaging.recipients import InConversation, ToHandle
-from messaging.store import schema, table_check
+from messaging.store import recount, schema, table_check
 from messaging.store.client import make_client
 from messaging.store.errors import StoreError, StoreUnavailable
 from messaging.store.models import Conversation
@@ -74,6 +74,9 @@ class Command(BaseCommand):
             "stream-worker": sub.add_parser(
                 "stream-worker", help="Poll the table's stream and apply new messages to the group items."
             ),
+            "recount": sub.add_parser(
+                "recount", help="Set every member's unread count from the messages (resumable, safe to repeat)."
+            ),
         }
         for command in commands.values():
             command.add_argument("--json", action="store_true", dest="as_json", help="Print JSON instead of tables.")
@@ -84,6 +87,8 @@ class Command(BaseCommand):
             help="Let new demo users get the README's published password outside the embedded default.",
         )
         commands["scan"].add_argument("--limit", type=int, help="At most this many items.")
+        commands["recount"].add_argument(
+            "--after", metavar="UUID", help="Resume: only conversations whose uuid sorts after this one.")
         commands["get-conversation"].add_argument("message_group_uuid")
         commands["list-conversations"].add_argument("handle")
         worker = commands["stream-worker"]
@@ -245,6 +250,23 @@ class Command(BaseCommand):
         data = dataclasses.asdict(report)
         self._emit(data, rows=[(name.replace("_", " "), count) for name, count in data.items()],
                    headers=("backfill", "count"), summary=f"backfill of {ddb.table_name()} done")
+
+    def _recount(self, after, **options):
+        store = ddb.get_store()
+        if not store.is_backfilled():
+            self.stderr.write("The table is not backfilled: conversations of the old backend without a conversation "
+                              "item are counted when first used; run `ddb backfill` first to recount them too.")
+
+        def progress(report: recount.RecountReport) -> None:
+            if not self.as_json and report.conversations % 100 == 0:
+                self.stderr.write(f"{report.conversations} conversations, {report.states_written} states written; "
+                                  f"resume with --after {report.last_conversation}")
+
+        report = recount.recount(store, after=after, progress=progress)
+        data = dataclasses.asdict(report)
+        self._emit(data, rows=[(change,) for change in report.changes], headers=("written",),
+                   summary=f"recount of {ddb.table_name()}: {report.conversations} conversations, "
+                           f"{report.states_written} read states written, {report.states_unchanged} already right")
 
     # ---------------------------------------------------------------- stream mode
 
