@@ -6,6 +6,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from messaging.store.timefmt import ITEM_TIME_PATTERN
+
 
 @extend_schema_field(OpenApiTypes.DATETIME)
 class StoredTimeField(serializers.CharField):
@@ -54,11 +56,17 @@ class UnreadSummarySerializer(serializers.Serializer):
     conversations = serializers.IntegerField(help_text="How many of my unmuted conversations have unread messages.")
 
 
+@extend_schema_field({"type": "string", "pattern": ITEM_TIME_PATTERN})
+class ReadPositionField(serializers.CharField):
+    """A message time as the store writes it or the old backend stored it (a `created_at`)."""
+
+
 class MarkReadSerializer(serializers.Serializer):
     """Documents the body of a mark-read; the messaging service checks the raw JSON value (`up_to_invalid`)."""
 
-    up_to = StoredTimeField(required=False, help_text="Read up to this message time (a `created_at`); default and "
-                            "at most: the newest message. A position never moves back.")
+    up_to = ReadPositionField(required=False, help_text="Read up to this message time (a `created_at`, also the old "
+                              "backend's stored forms); default and at most: the newest message. A position never "
+                              "moves back.")
 
 
 class ReadPositionSerializer(_ConversationRef):

@@ -36,6 +36,16 @@ IDEMPOTENCY_KEY = OpenApiParameter(
 )
 
 GROUP_PARAMETER = OpenApiParameter("message_group_uuid", OpenApiTypes.UUID, OpenApiParameter.PATH)
+MUTE_SCHEMA = {
+    "request": None,
+    "parameters": [GROUP_PARAMETER, RETRY_AFTER],
+    "responses": {
+        200: MutedSerializer,
+        404: NOT_FOUND,
+        422: validation_errors(["message_group_uuid_invalid"]),
+        **AUTHENTICATED_ERRORS,
+    },
+}
 
 
 def _page_query(request) -> dict:
@@ -166,18 +176,19 @@ class MessageViewSet(viewsets.ViewSet):
         return Response(ReadPositionSerializer(position).data)
 
     @extend_schema(
+        methods=["POST"],
         operation_id="messages_mute",
-        summary="Mute (POST) or unmute (DELETE) a conversation",
+        summary="Mute a conversation",
         description="A muted conversation keeps its own `unread_count` but adds nothing to the unread total. "
         "Idempotent. 404 unless the caller is a member.",
-        request=None,
-        parameters=[GROUP_PARAMETER, RETRY_AFTER],
-        responses={
-            200: MutedSerializer,
-            404: NOT_FOUND,
-            422: validation_errors(["message_group_uuid_invalid"]),
-            **AUTHENTICATED_ERRORS,
-        },
+        **MUTE_SCHEMA,
+    )
+    @extend_schema(
+        methods=["DELETE"],
+        operation_id="messages_unmute",
+        summary="Unmute a conversation",
+        description="Its unread messages count in the total again. Idempotent. 404 unless the caller is a member.",
+        **MUTE_SCHEMA,
     )
     @action(detail=True, methods=["post", "delete"])
     def mute(self, request, message_group_uuid):

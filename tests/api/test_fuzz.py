@@ -109,6 +109,9 @@ def test_generated_requests_get_no_5xx_and_answers_match_the_schema(schema, app_
             if (operation.path, operation.method) == ("/api/messages", "post"):
                 # Well-formed bodies can still be refused with 422: unknown handle, messaging yourself.
                 excluded.append(positive_data_acceptance)
+            if (operation.path, operation.method) == (f"{CONVERSATION}/read", "post"):
+                # A time matching the pattern can still be no date (30 February): 422 up_to_invalid.
+                excluded.append(positive_data_acceptance)
             strategies = {"generated": operation.as_strategy(generation_mode=mode)}
             if operation.path == CONVERSATION:
                 # Also the real conversation, so its 200 answers are checked too.
