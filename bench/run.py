@@ -185,6 +185,28 @@ def measure_cache_cost(env: dict, args, redis_base: str, headers: dict, group_uu
     return cost
 
 
+def count_mark_read_calls(base: str, sender_headers: dict, reader_headers: dict, group_uuid: str, calls_log: Path,
+                          calls_offset: int) -> dict:
+    """The DynamoDB calls of one mark-read of each kind (counted, not timed): after a new message, with nothing
+    new, and up to an older message (the bounded extra read)."""
+    calls = {}
+
+    def post(path, headers, body):
+        response = requests.post(f"{base}{path}", headers=headers, json=body, timeout=30)
+        response.raise_for_status()
+        return response.json()
+
+    first = post("/api/messages", sender_headers, {"message": "read me", "message_group_uuid": group_uuid})
+    post("/api/messages", sender_headers, {"message": "and me", "message_group_uuid": group_uuid})
+    _, calls_offset = ddb_calls_since(calls_log, calls_offset)
+    read = f"/api/messages/{group_uuid}/read"
+    for name, body in (("up to an older message", {"up_to": first["created_at"]}), ("to the newest", {}),
+                       ("nothing new", {})):
+        post(read, reader_headers, body)
+        calls[f"POST /api/messages/<uuid>/read ({name})"], calls_offset = ddb_calls_since(calls_log, calls_offset)
+    return calls
+
+
 def run(args) -> dict:
     results = {"args": vars(args), "cores": os.cpu_count(), "api": {}, "floor": {}}
     settings = {**PRODUCTION_SETTINGS, "SECRET_KEY": secrets.token_urlsafe(50)}
@@ -253,6 +275,7 @@ def run(args) -> dict:
 
             endpoints = {
                 "GET /api/message_groups": get("/api/message_groups"),
+                "GET /api/message_groups/unread": get("/api/message_groups/unread"),
                 "GET /api/messages/<uuid>": get(f"/api/messages/{group_uuid}"),
                 "POST /api/messages (continue)": continue_own_conversation,
                 "POST /api/messages (continue, one hot conversation)": continue_hot_conversation,
@@ -290,6 +313,8 @@ def run(args) -> dict:
                     before, redis_commands = redis_commands, redis_server.commands_processed()
                     served = sum(row["requests"] for row in levels.values())
                     results["redis_commands_per_request"][name] = round((redis_commands - before) / served, 2)
+            results["ddb_calls_per_request"].update(
+                count_mark_read_calls(base, headers, token_headers(base, PEER), group_uuid, calls_log, calls_offset))
             if redis_server:
                 results["cache_cost"] = measure_cache_cost(env, args, base, headers, group_uuid)
             # The scale tables are seeded in bulk (batch writes no web request makes): the operator commands'

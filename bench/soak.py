@@ -50,6 +50,7 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
 
 from bench.harness import booted, gunicorn, token_headers  # noqa: E402
+from messaging.store import items  # noqa: E402
 from messaging.store.table_check import TableContents, find_violations, read_table  # noqa: E402
 
 logger = logging.getLogger("soak")
@@ -319,7 +320,11 @@ def verify(base: str, tokens: dict, uuids: dict[str, str], client, tally: Tally)
     server_errors = {status: count for status, count in tally.statuses.items() if status == "500"}
     if server_errors:
         violations.append(f"internal server errors: {server_errors}")
-    return {**figures, "conversations": len(contents.conversations), "violations": violations}
+    # Each stored count was checked against its messages by find_violations (an `unread-count` violation if not).
+    counted = sum(items.member_state_from(value["M"]) is not None
+                  for item in contents.conversations.values() for value in item["members"]["M"].values())
+    return {**figures, "conversations": len(contents.conversations), "unread_counts_checked": counted,
+            "violations": violations}
 
 
 # ---------------------------------------------------------------- the run
@@ -396,7 +401,8 @@ def passed(results: dict) -> bool:
 def format_summary(results: dict) -> str:
     lines = [f"{name:22} {results[name]}" for name in (
         "sends_attempted", "acknowledged", "impatient_sends", "retried_sends", "retries", "unacknowledged",
-        "unacknowledged_stored", "verified", "lost", "duplicated", "table_messages", "conversations", "violations",
+        "unacknowledged_stored", "verified", "lost", "duplicated", "table_messages", "conversations",
+        "unread_counts_checked", "violations",
         "statuses", "load_seconds", "acknowledged_per_s", "requests_per_s")]
     lines += [f"violation: {violation}" for violation in results["violation_examples"]]
     lines.append("PASS" if passed(results) else "FAIL")

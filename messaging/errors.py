@@ -2,8 +2,8 @@
 from cruddur.api.errors import NotFound, ServiceUnavailable, ValidationFailed
 
 __all__ = [
-    "BLOCK_CODES", "EDIT_CODES", "MESSAGE_PATH_CODES", "PAGING_CODES", "SEND_CODES", "MessagesUnavailable",
-    "NotFound", "ValidationFailed",
+    "BLOCK_CODES", "EDIT_CODES", "MESSAGE_PATH_CODES", "PAGING_CODES", "READ_CODES", "SEND_CODES",
+    "MessagesUnavailable", "NotFound", "ValidationFailed",
 ]
 
 # Every code ValidationFailed carries: the API documents them, the pages have a text for each.
@@ -22,6 +22,8 @@ EDIT_CODES = (
     *MESSAGE_PATH_CODES, "message_blank", "message_exceed_max_chars", "message_invalid_characters",
     "message_invalid", "message_edit_window_closed", "message_deleted",
 )
+
+READ_CODES = ("message_group_uuid_invalid", "up_to_invalid")
 
 
 class MessagesUnavailable(ServiceUnavailable):

@@ -2,11 +2,12 @@
 import contextlib
 import hashlib
 import json
+import logging
 from dataclasses import replace
 
 from messaging import ddb
 from messaging.errors import MessagesUnavailable, NotFound, ValidationFailed
-from messaging.live.publishing import publish_message
+from messaging.live.publishing import publish_message, publish_read
 from messaging.names import conversation_with_current_names, groups_with_current_names
 from messaging.recipients import InConversation, Recipient, ToHandle
 from messaging.store.errors import (
@@ -14,14 +15,25 @@ from messaging.store.errors import (
     InvalidCursor,
     RecipientUnavailable,
     StoreConflict,
+    StoreError,
     StoreNotFound,
     StoreUnavailable,
 )
-from messaging.store.models import Conversation, IdempotencyReceipt, Message, MessageGroup, Page, UserRef
-from messaging.validation import is_idempotency_key, is_uuid, message_errors, parse_limit
+from messaging.store.models import (
+    Conversation,
+    IdempotencyReceipt,
+    Message,
+    MessageGroup,
+    Page,
+    ReadPosition,
+    UnreadSummary,
+    UserRef,
+)
+from messaging.validation import is_idempotency_key, is_uuid, message_errors, parse_limit, parse_read_position
 from users.models import User
 from users.selectors import active_user_by_handle
 
+logger = logging.getLogger(__name__)
 
 def user_ref(*, user: User) -> UserRef:
     return UserRef(str(user.uuid), user.handle, user.display_name)
@@ -118,6 +130,68 @@ def read_conversation(*, user: User, message_group_uuid: str, limit: str | None 
                                              before=before or None, after=after or None)
     conversation, messages = conversation_with_current_names(conversation=conversation, messages=page.items)
     return conversation, replace(page, items=messages)
+
+
+def unread_summary(*, user: User) -> UnreadSummary:
+    """The user's unread total over unmuted conversations, and how many of them have unread messages."""
+    with store_errors():
+        return ddb.get_store().unread_summary(user_uuid=str(user.uuid))
+
+
+def mark_read(*, user: User, message_group_uuid: str, up_to: object = None) -> ReadPosition:
+    """Move the user's read position forward to `up_to` (the raw JSON value; default: the newest message)."""
+    codes = [] if is_uuid(message_group_uuid) else ["message_group_uuid_invalid"]
+    try:
+        position = parse_read_position(up_to)
+    except ValueError:
+        codes.append("up_to_invalid")
+    if codes:
+        raise ValidationFailed(codes)
+    with store_errors():
+        conversation = _conversation_of(user=user, message_group_uuid=message_group_uuid)
+        read = ddb.get_store().mark_read(conversation=conversation, member_uuid=str(user.uuid), up_to=position)
+    _publish_if_moved(user=user, conversation=conversation, read=read)
+    return read
+
+
+def mark_shown_read(*, user: User, conversation: Conversation, newest_shown: str) -> ReadPosition:
+    """The pages: the user saw the conversation up to `newest_shown` (a stored message time); no extra read."""
+    with store_errors():
+        read = ddb.get_store().mark_read(conversation=conversation, member_uuid=str(user.uuid), up_to=newest_shown)
+    _publish_if_moved(user=user, conversation=conversation, read=read)
+    return read
+
+
+def set_muted(*, user: User, message_group_uuid: str, muted: bool) -> bool:
+    """Mute or unmute a conversation of the user's: it keeps its own count but adds nothing to the total."""
+    if not is_uuid(message_group_uuid):
+        raise ValidationFailed(["message_group_uuid_invalid"])
+    with store_errors():
+        conversation = _conversation_of(user=user, message_group_uuid=message_group_uuid)
+        state = ddb.get_store().set_muted(conversation=conversation, member_uuid=str(user.uuid), muted=muted)
+    before = conversation.states.get(str(user.uuid))
+    if before is None or before.muted != state.muted:
+        _publish_counts(user=user, message_group_uuid=conversation.message_group_uuid, unread_count=state.unread)
+    return state.muted
+
+
+def _publish_if_moved(*, user: User, conversation: Conversation, read: ReadPosition) -> None:
+    before = conversation.states.get(str(user.uuid))
+    if before is None or (before.last_read_at, before.unread) != (read.last_read_at, read.unread_count):
+        _publish_counts(user=user, message_group_uuid=read.message_group_uuid, unread_count=read.unread_count)
+
+
+def _publish_counts(*, user: User, message_group_uuid: str, unread_count: int) -> None:
+    """After a committed change of the user's counts (a read, a mute): a `read` event to their streams, so their
+    other tabs and devices follow. Its total costs one Query, and never fails the request whose write is stored."""
+    user_uuid = str(user.uuid)
+    try:
+        total = ddb.get_store().unread_summary(user_uuid=user_uuid).unread_count
+    except StoreError:
+        logger.warning("no read event for %s: the unread total could not be read", user_uuid, exc_info=True)
+        return
+    publish_read(user_uuid=user_uuid, message_group_uuid=message_group_uuid, unread_count=unread_count,
+                 total_unread_count=total)
 
 
 def _conversation_of(*, user: User, message_group_uuid: str) -> Conversation:

@@ -3,6 +3,7 @@ import uuid
 
 import regex
 
+from messaging.store.timefmt import format_time, is_item_time, parse_time
 from users.validators import UNSTORABLE_CHARACTERS
 
 MAX_MESSAGE_CHARS = 1024
@@ -55,3 +56,13 @@ def parse_limit(value) -> int:
 
 def is_idempotency_key(value: str) -> bool:
     return bool(_IDEMPOTENCY_KEY.fullmatch(value))
+
+
+def parse_read_position(value) -> str | None:
+    """A read position from a request: None (absent), or a time in the store's format or the old backend's
+    stored variants, written the store's way; raises ValueError for anything else."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not is_item_time(value):
+        raise ValueError(value)
+    return format_time(parse_time(value))

@@ -124,7 +124,7 @@
 
   // The newest messages of a conversation, by one poll of the JSON API: from after the newest one shown, then
   // where the `Link` header says (`next` while more are waiting, else `poll`). Resolves to the next delay.
-  function conversationPoller(list, render) {
+  function conversationPoller(list, render, readShown) {
     let url = list.dataset.pollUrl;
     return async function pollOnce(delay) {
       try {
@@ -132,7 +132,9 @@
         if (!response.ok) {
           return retryDelay(response, delay);
         }
-        (await response.json()).forEach(render);
+        const items = await response.json();
+        items.forEach(render);
+        await readShown(items);
         const more = linkOf(response.headers.get("Link"), "next");
         url = more || linkOf(response.headers.get("Link"), "poll") || url;
         return more ? 0 : POLL_INTERVAL_MS;
@@ -203,17 +205,80 @@
     }
   }
 
-  // The header's unread total follows `read` events: they are announced on the document for it (the header
-  // shows no total yet; read state comes with its own change).
-  function announceRead(data) {
-    document.dispatchEvent(new CustomEvent("cruddur:read", {detail: data}));
+  function csrfToken() {
+    const input = document.querySelector("input[name=csrfmiddlewaretoken]");
+    return input ? input.value : "";
+  }
+
+  function setBadge(badge, count) {
+    badge.textContent = count + " unread";
+    badge.hidden = !count;
+  }
+
+  // The header's unread total: from a `read` event's data, or asked again (GET /api/message_groups/unread)
+  // when a message from someone else arrives or the page has read what it shows.
+  function unreadTotal() {
+    const total = document.getElementById("unread-total");
+    function show(count) {
+      if (total) {
+        total.textContent = count + " unread";
+        total.classList.toggle("has-unread", count > 0);
+      }
+    }
+    async function refresh() {
+      if (!total) {
+        return;
+      }
+      try {
+        const response = await fetch(total.dataset.unreadUrl, {headers: {Accept: "application/json"}, credentials: "same-origin"});
+        if (response.ok) {
+          show((await response.json()).unread_count);
+        }
+      } catch (error) {
+        // The next message or poll asks again.
+      }
+    }
+    return {refresh: refresh, onRead: (data) => show(data.total_unread_count)};
+  }
+
+  function fromOther(list, message) {
+    return message.handle.toLowerCase() !== list.dataset.viewerHandle.toLowerCase();
+  }
+
+  // What the other member sent and this page now shows is read, as opening the page reads it.
+  function shownReader(list, totals) {
+    return async function readShown(items) {
+      const fromOthers = items.filter((item) => fromOther(list, item));
+      if (fromOthers.length === 0 || !list.dataset.readUrl) {
+        return;
+      }
+      const read = await fetch(list.dataset.readUrl, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: {"Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrfToken()},
+        body: JSON.stringify({up_to: fromOthers[fromOthers.length - 1].created_at}),
+      });
+      if (read.ok) {
+        totals.refresh();
+      }
+    };
   }
 
   // The conversation list: a row per conversation, newest first; a new message moves its row to the top.
-  function conversationList(list, template) {
+  function conversationList(list, template, totals) {
+    function rowOf(uuid) {
+      return list.querySelector('li[data-uuid="' + CSS.escape(uuid) + '"]');
+    }
+    function count(row, unread) {
+      setBadge(row.querySelector(".unread-badge"), unread);
+      row.classList.toggle("unread", unread > 0);
+    }
     function put(item) {
-      // item: {uuid (the conversation), display_name, handle (the other member), message, created_at}
-      let row = list.querySelector('li[data-uuid="' + CSS.escape(item.uuid) + '"]');
+      // item: {uuid (the conversation), display_name, handle (the other member), message, created_at, unread_count}
+      let row = rowOf(item.uuid);
+      if (row && item.unread_count !== undefined) {
+        count(row, item.unread_count);
+      }
       if (!row) {
         row = template.content.firstElementChild.cloneNode(true);
         row.dataset.uuid = item.uuid;
@@ -229,6 +294,9 @@
       time.textContent = "just now";
       time.title = formatTime(item.created_at) + " UTC";
       row.querySelector(".last-message").textContent = item.message;
+      if (item.unread_count !== undefined) {
+        count(row, item.unread_count);
+      }
       list.insertBefore(row, list.firstElementChild);
       const empty = document.getElementById("no-conversations");
       if (empty) {
@@ -242,22 +310,24 @@
           return retryDelay(response, delay);
         }
         (await response.json()).reverse().forEach(put);
+        totals.refresh();
         return POLL_INTERVAL_MS;
       } catch (error) {
         return retryDelay(null, delay);
       }
     }
     function onMessage(message) {
-      const row = list.querySelector('li[data-uuid="' + CSS.escape(message.message_group_uuid) + '"]');
-      if (row) {
-        const other = row.querySelector(".handle").textContent;
-        put({uuid: message.message_group_uuid, display_name: row.querySelector(".name").textContent,
-             handle: other.slice(1), message: message.message, created_at: message.created_at});
-      } else {
-        pollOnce(POLL_INTERVAL_MS);  // a conversation not shown yet: the list says who it is with
-      }
+      // The list says who a new conversation is with and every row's count: one GET for either.
+      pollOnce(POLL_INTERVAL_MS);
     }
-    return {pollOnce: pollOnce, onMessage: onMessage};
+    function onRead(data) {
+      const row = rowOf(data.message_group_uuid);
+      if (row) {
+        count(row, data.unread_count);
+      }
+      totals.onRead(data);
+    }
+    return {pollOnce: pollOnce, onMessage: onMessage, onRead: onRead};
   }
 
   function showErrors(form, texts) {
@@ -459,33 +529,37 @@
     if (form || editForm) {
       setUpCounter((form || editForm).elements.message, document.getElementById("message-counter"));
     }
+    const totals = unreadTotal();
     const conversations = document.getElementById("conversations");
     if (conversations && conversations.dataset.pollUrl) {
-      const rows = conversationList(conversations, document.getElementById("conversation-template"));
-      follow(conversations.dataset.eventsUrl, {message: rows.onMessage, read: announceRead}, rows.pollOnce);
+      const rows = conversationList(conversations, document.getElementById("conversation-template"), totals);
+      follow(conversations.dataset.eventsUrl, {message: rows.onMessage, read: rows.onRead}, rows.pollOnce);
     }
     const list = document.getElementById("messages");
     const errorText = form ? JSON.parse(document.getElementById("error-text").textContent) : null;
     if (list && form) {
       setUpMessageActions(list, form.elements.csrfmiddlewaretoken.value, errorText);
     }
-    if (!list || !list.dataset.pollUrl) {
-      return;
-    }
-    const render = messageRenderer(list, document.getElementById("message-template"));
-    const group = list.dataset.messageGroupUuid;
-    follow(list.dataset.eventsUrl, {
-      message: function (message) {
-        if (message.message_group_uuid === group) {
-          render(message);
+    if (list && list.dataset.pollUrl) {
+      const render = messageRenderer(list, document.getElementById("message-template"));
+      const group = list.dataset.messageGroupUuid;
+      const readShown = shownReader(list, totals);
+      follow(list.dataset.eventsUrl, {
+        message: function (message) {
+          if (message.message_group_uuid === group) {
+            render(message);
+            readShown([message]);
+          } else if (fromOther(list, message)) {
+            totals.refresh();
+          }
+        },
+        read: totals.onRead,
+      }, conversationPoller(list, render, readShown));
+      if (form && form.dataset.sendUrl) {
+        setUpSending(form, render, errorText);
+        if (!form.querySelector(".errors li")) {
+          form.scrollIntoView({block: "end"});
         }
-      },
-      read: announceRead,
-    }, conversationPoller(list, render));
-    if (form && form.dataset.sendUrl) {
-      setUpSending(form, render, errorText);
-      if (!form.querySelector(".errors li")) {
-        form.scrollIntoView({block: "end"});
       }
     }
   });

@@ -6,6 +6,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from messaging.store.timefmt import ITEM_TIME_PATTERN
+
 
 @extend_schema_field(OpenApiTypes.DATETIME)
 class StoredTimeField(serializers.CharField):
@@ -20,6 +22,8 @@ class MessageGroupSerializer(serializers.Serializer):
     handle = serializers.CharField(source="other.handle", help_text="The other member's handle.")
     message = serializers.CharField(source="last_message", help_text="The last message's text.")
     created_at = StoredTimeField(source="last_message_at", help_text="When the last message was sent.")
+    unread_count = serializers.IntegerField(help_text="Messages from the other member after my read position.")
+    muted = serializers.BooleanField(help_text="Muted: keeps its own count, adds nothing to the unread total.")
 
 
 class MessageSerializer(serializers.Serializer):
@@ -62,3 +66,28 @@ class DeletedMessageSerializer(serializers.Serializer):
 
     def get_deleted(self, _) -> bool:
         return True
+class UnreadSummarySerializer(serializers.Serializer):
+    unread_count = serializers.IntegerField(help_text="Unread messages over my unmuted conversations.")
+    conversations = serializers.IntegerField(help_text="How many of my unmuted conversations have unread messages.")
+
+
+@extend_schema_field({"type": "string", "pattern": ITEM_TIME_PATTERN})
+class ReadPositionField(serializers.CharField):
+    """A message time as the store writes it or the old backend stored it (a `created_at`)."""
+
+
+class MarkReadSerializer(serializers.Serializer):
+    """Documents the body of a mark-read; the messaging service checks the raw JSON value (`up_to_invalid`)."""
+
+    up_to = ReadPositionField(required=False, help_text="Read up to this message time (a `created_at`, also the old "
+                              "backend's stored forms); default and at most: the newest message. A position never "
+                              "moves back.")
+
+
+class ReadPositionSerializer(_ConversationRef):
+    last_read_at = StoredTimeField(help_text="My read position: the `created_at` of the newest message read.")
+    unread_count = serializers.IntegerField(help_text="Messages from the other member after it.")
+
+
+class MutedSerializer(_ConversationRef):
+    muted = serializers.BooleanField()

@@ -4,6 +4,7 @@ from django.views.decorators.cache import never_cache
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from cruddur.api.errors import BODY_CODES
@@ -17,18 +18,34 @@ from cruddur.api.schema import (
 from messaging import services
 from messaging.api.pagination import PAGE_PARAMETERS, page_response
 from messaging.api.serializers import (
+    MarkReadSerializer,
     MessageGroupSerializer,
     MessageSerializer,
+    MutedSerializer,
+    ReadPositionSerializer,
     SendMessageSerializer,
     SentMessageSerializer,
+    UnreadSummarySerializer,
 )
-from messaging.errors import PAGING_CODES, SEND_CODES, ValidationFailed
+from messaging.errors import PAGING_CODES, READ_CODES, SEND_CODES, ValidationFailed
 from messaging.recipients import InConversation, Recipient, ToHandle
 
 IDEMPOTENCY_KEY = OpenApiParameter(
     "Idempotency-Key", {"type": "string", "pattern": r"^[A-Za-z0-9_\-.:]{1,128}$"}, OpenApiParameter.HEADER,
     description="Makes a retry safe: a resend with the same key returns the first result.",
 )
+
+GROUP_PARAMETER = OpenApiParameter("message_group_uuid", OpenApiTypes.UUID, OpenApiParameter.PATH)
+MUTE_SCHEMA = {
+    "request": None,
+    "parameters": [GROUP_PARAMETER, RETRY_AFTER],
+    "responses": {
+        200: MutedSerializer,
+        404: NOT_FOUND,
+        422: validation_errors(["message_group_uuid_invalid"]),
+        **AUTHENTICATED_ERRORS,
+    },
+}
 
 
 def _page_query(request) -> dict:
@@ -66,6 +83,17 @@ class MessageGroupViewSet(viewsets.ViewSet):
         page = services.list_message_groups(user=request.user, **_page_query(request))
         return page_response(request, page, MessageGroupSerializer)
 
+    @extend_schema(
+        operation_id="message_groups_unread",
+        summary="My unread total",
+        description="Unread messages over my unmuted conversations, and how many of them have any.",
+        parameters=[RETRY_AFTER],
+        responses={200: UnreadSummarySerializer, **AUTHENTICATED_ERRORS},
+    )
+    @action(detail=False, methods=["get"])
+    def unread(self, request):
+        return Response(UnreadSummarySerializer(services.unread_summary(user=request.user)).data)
+
 
 @method_decorator(never_cache, name="dispatch")
 class MessageViewSet(viewsets.ViewSet):
@@ -78,7 +106,7 @@ class MessageViewSet(viewsets.ViewSet):
         description="The newest page by default; `before` pages back, `after` polls for new messages. "
         "404 unless the caller is a member.",
         parameters=[
-            OpenApiParameter("message_group_uuid", OpenApiTypes.UUID, OpenApiParameter.PATH),
+            GROUP_PARAMETER,
             *PAGE_PARAMETERS,
             RETRY_AFTER,
         ],
@@ -122,3 +150,48 @@ class MessageViewSet(viewsets.ViewSet):
             idempotency_key=request.headers.get("Idempotency-Key"),
         )
         return Response(SentMessageSerializer(message).data)
+
+    @extend_schema(
+        operation_id="messages_read",
+        summary="Mark a conversation read",
+        description="Moves my read position forward to `up_to` (default: the newest message; a later time means "
+        "the newest); an earlier position than mine changes nothing. 404 unless the caller is a member.",
+        request=MarkReadSerializer,
+        parameters=[GROUP_PARAMETER, RETRY_AFTER],
+        responses={
+            200: ReadPositionSerializer,
+            404: NOT_FOUND,
+            **BODY_ERRORS,
+            422: validation_errors([*READ_CODES, *BODY_CODES]),
+            **AUTHENTICATED_ERRORS,
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def read(self, request, message_group_uuid):
+        body = request.data
+        if not isinstance(body, dict):
+            raise ValidationFailed(["body_invalid"])
+        position = services.mark_read(user=request.user, message_group_uuid=message_group_uuid,
+                                      up_to=body.get("up_to"))
+        return Response(ReadPositionSerializer(position).data)
+
+    @extend_schema(
+        methods=["POST"],
+        operation_id="messages_mute",
+        summary="Mute a conversation",
+        description="A muted conversation keeps its own `unread_count` but adds nothing to the unread total. "
+        "Idempotent. 404 unless the caller is a member.",
+        **MUTE_SCHEMA,
+    )
+    @extend_schema(
+        methods=["DELETE"],
+        operation_id="messages_unmute",
+        summary="Unmute a conversation",
+        description="Its unread messages count in the total again. Idempotent. 404 unless the caller is a member.",
+        **MUTE_SCHEMA,
+    )
+    @action(detail=True, methods=["post", "delete"])
+    def mute(self, request, message_group_uuid):
+        muted = services.set_muted(user=request.user, message_group_uuid=message_group_uuid,
+                                   muted=request.method == "POST")
+        return Response(MutedSerializer({"message_group_uuid": message_group_uuid.lower(), "muted": muted}).data)

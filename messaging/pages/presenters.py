@@ -30,6 +30,8 @@ class ConversationRow:
     last_message_at: datetime
     last_message_iso: str
     last_message_ago: str
+    unread_count: int
+    muted: bool
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,8 @@ def conversation_row(group: MessageGroup, now: datetime) -> ConversationRow:
         last_message_at=last_message_at,
         last_message_iso=group.last_message_at,
         last_message_ago=time_ago(last_message_at, now),
+        unread_count=group.unread_count,
+        muted=group.muted,
     )
 
 
@@ -111,3 +115,6 @@ def events_url(*, shown: list[Message]) -> str:
     as delivered, so a message stored between the render and the stream opening still arrives, and once."""
     path = reverse("events")
     return f"{path}?{urlencode({'last_event_id': page_event_id(now=timezone.now(), shown=shown)})}"
+def read_url(message_group_uuid: str) -> str:
+    """Where the page's script marks the messages it shows read (the JSON API)."""
+    return reverse("message-read", kwargs={"message_group_uuid": message_group_uuid})

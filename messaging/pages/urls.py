@@ -13,6 +13,7 @@ urlpatterns = [
     path("messages/<uuid:message_group_uuid>/<uuid:message_uuid>/edit", edits.edit_message, name="edit-message"),
     path("messages/<uuid:message_group_uuid>/<uuid:message_uuid>/delete", edits.delete_message,
          name="delete-message"),
+    path("messages/<uuid:message_group_uuid>/mute", views.mute, name="mute"),
     path("people", views.people, name="people"),
     path("people/blocked", blocks.blocked, name="blocked"),
     path("people/@<str:handle>/block", blocks.block, name="block"),

@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from messaging import blocking, message_edits, services
 from messaging.errors import NotFound, ValidationFailed
@@ -96,6 +96,11 @@ def conversation(request, message_group_uuid):
     viewer_uuid = str(request.user.uuid)
     is_older_page = before is not None
     other = conversation.other_member(viewer_uuid)
+    read_state = conversation.states.get(viewer_uuid)
+    if request.method == "GET" and not is_older_page and page.items:
+        # Opening the newest page reads what it shows; the store writes nothing when nothing is new. A refused
+        # send shows the page again but changes nothing.
+        services.mark_shown_read(user=request.user, conversation=conversation, newest_shown=page.items[-1].created_at)
     return render(request, "pages/conversation.html", {
         **form_context(form),
         "message_group_uuid": message_group_uuid,
@@ -109,8 +114,29 @@ def conversation(request, message_group_uuid):
         "poll_url": None if is_older_page else presenters.poll_url(message_group_uuid, page.newest_cursor),
         "send_url": None if is_older_page else presenters.send_url(),
         "events_url": None if is_older_page else presenters.events_url(shown=page.items),
+        "read_url": presenters.read_url(message_group_uuid),
+        "muted": read_state is not None and read_state.muted,
         "nav": "messages",
     }, status=status)
+
+
+MUTE_CHOICES = {"on": True, "off": False}
+
+
+@require_POST
+@never_cache
+@login_required
+@store_unavailable_as_page
+def mute(request, message_group_uuid):
+    """The Mute/Unmute button: `muted=on|off`, then back to the conversation."""
+    muted = MUTE_CHOICES.get(request.POST.get("muted", ""))
+    if muted is None:
+        return bad_link_page(request, "This button was not sent as the page made it. Go back and try again.")
+    try:
+        services.set_muted(user=request.user, message_group_uuid=str(message_group_uuid), muted=muted)
+    except NotFound:
+        return not_found_page(request)
+    return redirect("pages:conversation", message_group_uuid)
 
 
 @require_http_methods(["GET", "POST"])

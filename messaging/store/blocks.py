@@ -28,39 +28,6 @@ def failed_block_check(failed: frozenset[str]) -> bool:
     return any(label.startswith(BLOCK_LABEL_PREFIX) for label in failed)
 
 
-def hide_ops(table_name: str, *, message_group_uuid: str, owner_uuid: str, group_sk: str, last_message_at: str,
-             hidden: bool) -> list[LabelledOp]:
-    """Mark (or unmark) `owner`'s group item and member map entry hidden, guarded like a re-key: the
-    conversation's `last_message_at` as read, and the group item still where the conversation records it."""
-    if hidden:
-        member_action, group_action = "SET members.#o.#hidden = :hidden", "SET #hidden = :hidden"
-        values = {":hidden": {"BOOL": True}}
-    else:
-        member_action, group_action = "REMOVE members.#o.#hidden", "REMOVE #hidden"
-        values = {}
-    # `hidden` is one of DynamoDB's reserved words.
-    hidden_name = {"#hidden": items.HIDDEN}
-    return [
-        ("conversation", {"Update": {
-            "TableName": table_name,
-            "Key": items.conversation_key(message_group_uuid),
-            "UpdateExpression": member_action,
-            "ConditionExpression": "last_message_at = :previous",
-            "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
-            "ExpressionAttributeNames": {"#o": owner_uuid, **hidden_name},
-            "ExpressionAttributeValues": {**values, ":previous": items.S(last_message_at)},
-        }}),
-        (f"group:{owner_uuid}", {"Update": {
-            "TableName": table_name,
-            "Key": items.key(items.group_pk(owner_uuid), group_sk),
-            "UpdateExpression": group_action,
-            "ConditionExpression": "attribute_exists(pk)",
-            "ExpressionAttributeNames": hidden_name,
-            **({"ExpressionAttributeValues": values} if values else {}),
-        }}),
-    ]
-
-
 def no_pair_check(table_name: str, a_uuid: str, b_uuid: str) -> LabelledOp:
     """A block between two users with no conversation yet: fails if a first message started one meanwhile."""
     return ("pair", {"ConditionCheck": {

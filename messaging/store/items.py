@@ -24,6 +24,7 @@ from messaging.store.models import (
     MessageLookup,
     UserRef,
 )
+from messaging.store.read_state import MemberState
 
 
 def S(value: str) -> dict:
@@ -113,6 +114,11 @@ def message_item(message: Message) -> dict:
     }
 
 
+def is_deleted(message: dict) -> bool:
+    """A deleted message keeps its item with empty text; it no longer counts as unread."""
+    return message.get("deleted", {}).get("BOOL", False)
+
+
 def message_from_item(item: dict) -> Message:
     return Message(
         message_group_uuid=text(item, "pk").removeprefix("MSG#"),
@@ -122,7 +128,7 @@ def message_from_item(item: dict) -> Message:
         sender=_user_from(item),
         # Added by an edit or a delete; messages never changed (and the old backend's) lack them.
         edited_at=text(item, "edited_at") or None,
-        deleted=item.get("deleted", {}).get("BOOL", False),
+        deleted=is_deleted(item),
     )
 
 
@@ -150,16 +156,27 @@ def lookup_from_item(item: dict) -> MessageLookup:
     )
 
 
+def N(value: int) -> dict:
+    return {"N": str(value)}
+
+
 def group_item(owner_uuid: str, sort_key: str, message_group_uuid: str, other: UserRef, last_message: str,
-               *, hidden: bool = False) -> dict:
-    """The group item in `owner`'s list; the user attributes describe the *other* member."""
+               state: MemberState | None = None) -> dict:
+    """The group item in `owner`'s list; the user attributes describe the *other* member, the read state is
+    the owner's (a copy of the conversation item's, so that a list is one Query)."""
     return {
         **key(group_pk(owner_uuid), sort_key),
         "message_group_uuid": S(message_group_uuid),
         "message": S(last_message),
         **_user_attributes(other),
-        **({HIDDEN: {"BOOL": True}} if hidden else {}),
+        **(group_state_attributes(state) if state is not None else {}),
     }
+
+
+def group_state_attributes(state: MemberState) -> dict:
+    """The owner's read state as the group item carries it."""
+    return {"unread_count": N(state.unread), "last_read_at": S(state.last_read_at), "muted": {"BOOL": state.muted},
+            HIDDEN: {"BOOL": state.hidden}}
 
 
 def group_from_item(item: dict) -> MessageGroup:
@@ -168,6 +185,8 @@ def group_from_item(item: dict) -> MessageGroup:
         other=_user_from(item),
         last_message=text(item, "message"),
         last_message_at=text(item, "sk"),
+        unread_count=int(item.get("unread_count", {}).get("N", "0")),
+        muted=item.get("muted", {}).get("BOOL", False),
     )
 
 
@@ -175,11 +194,24 @@ def group_owner(item: dict) -> str:
     return text(item, "pk").removeprefix("GRP#")
 
 
-def _member_map(member: UserRef, group_sk: str, hidden: bool = False) -> dict:
+def member_value(member: UserRef, group_sk: str, state: MemberState | None = None) -> dict:
+    """A member's entry in the conversation item's `members` map: names, group item `sk`, read state, and
+    `hidden` only while the member blocks the other."""
     value = {"handle": S(member.handle), "display_name": S(member.display_name), "group_sk": S(group_sk)}
-    if hidden:
-        value[HIDDEN] = {"BOOL": True}
+    if state is not None:
+        value |= {"last_read_at": S(state.last_read_at), "unread": N(state.unread), "muted": {"BOOL": state.muted},
+                  "rev": N(state.rev or 0)}
+        if state.hidden:
+            value[HIDDEN] = {"BOOL": True}
     return {"M": value}
+
+
+def member_state_from(value: dict) -> MemberState | None:
+    """A member map's read state; None when it has none (written before read state)."""
+    if "rev" not in value:
+        return None
+    return MemberState(text(value, "last_read_at"), int(value["unread"]["N"]), value["muted"]["BOOL"],
+                       int(value["rev"]["N"]), is_hidden(value))
 
 
 def is_hidden(value: dict) -> bool:
@@ -191,10 +223,10 @@ def conversation_item(conversation: Conversation) -> dict:
     return {
         **conversation_key(conversation.message_group_uuid),
         "last_message_at": S(conversation.last_message_at),
-        "members": {
-            "M": {m.uuid: _member_map(m, conversation.group_sks[m.uuid], m.uuid in conversation.hidden_for)
-                  for m in conversation.members}
-        },
+        "members": {"M": {
+            m.uuid: member_value(m, conversation.group_sks[m.uuid], conversation.states.get(m.uuid))
+            for m in conversation.members
+        }},
     }
 
 
@@ -209,12 +241,8 @@ def conversation_from_item(item: dict) -> Conversation:
         members=refs,
         last_message_at=text(item, "last_message_at"),
         group_sks={uuid: text(value["M"], "group_sk") for uuid, value in members.items()},
-        hidden_for=frozenset(uuid for uuid, value in members.items() if is_hidden(value["M"])),
+        states={uuid: state for uuid, value in members.items() if (state := member_state_from(value["M"]))},
     )
-
-
-def member_update_value(member: UserRef, group_sk: str, hidden: bool = False) -> dict:
-    return _member_map(member, group_sk, hidden)
 
 
 def receipt_item(sender_uuid: str, receipt: IdempotencyReceipt, message: Message, expires_at: int) -> dict:

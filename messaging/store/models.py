@@ -2,6 +2,8 @@
 from dataclasses import dataclass, field
 from typing import Generic, Literal, TypeVar
 
+from messaging.store.read_state import MemberState
+
 T = TypeVar("T")
 
 
@@ -43,6 +45,8 @@ class MessageGroup:
     other: UserRef
     last_message: str
     last_message_at: str
+    unread_count: int = 0  # absent on the old backend's items: nothing counted yet
+    muted: bool = False
 
 
 @dataclass(frozen=True)
@@ -53,8 +57,13 @@ class Conversation:
     # Each member's group item `sk` (usually last_message_at; see the store for when it is not).
     group_sks: dict[str, str] = field(default_factory=dict)
     legacy: bool = False  # written by the old backend: no conversation item yet
-    # Members whose list does not show the conversation (they block the other member).
-    hidden_for: frozenset[str] = frozenset()
+    # Each member's read state, for the members that have one stored (see read_state.py).
+    states: dict[str, MemberState] = field(default_factory=dict)
+
+    @property
+    def hidden_for(self) -> frozenset[str]:
+        """Members whose list does not show the conversation (they block the other member)."""
+        return frozenset(uuid for uuid, state in self.states.items() if state.hidden)
 
     def member(self, user_uuid: str) -> UserRef | None:
         return next((m for m in self.members if m.uuid == user_uuid), None)
@@ -80,6 +89,21 @@ class NamesRefreshReport:
     conversations_updated: int = 0
     moved: int = 0  # items a concurrent send re-keyed or changed first: its write carries the names it resolved
     unknown_users: int = 0  # uuids no user has (deleted), once per page of the scan: their stored names stay
+
+
+@dataclass(frozen=True)
+class ReadPosition:
+    """A member's read position in a conversation and what is left unread after it."""
+
+    message_group_uuid: str
+    last_read_at: str
+    unread_count: int
+
+
+@dataclass(frozen=True)
+class UnreadSummary:
+    unread_count: int  # over the unmuted conversations
+    conversations: int  # unmuted conversations with unread messages
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,11 @@ Invariant kept by every write here: a conversation item (`CONV#<message group>`)
 group item `sk`; each member has exactly that one group item for the conversation; and
 `last_message_at` only moves forward. A send re-keys both group items in the same transaction
 that stores the message, conditioned on the `last_message_at` it read (optimistic concurrency).
+
+Read state (read_state.py) rides in the same writes: the conversation item's member map holds each member's
+read position, unread count, mute and `rev`, and each member's group item carries a copy, so a list stays one
+Query. A send counts in its own transaction (conditioned on both members' `rev`); a mark-read or mute that
+changes nothing writes nothing, so a reader polling in a loop cannot starve the sends.
 """
 import itertools
 import logging
@@ -13,11 +18,12 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Literal
 
-from messaging.store import blocks, items
+from messaging.store import blocks, items, read_state
 from messaging.store.calls import Backoff, Table
 from messaging.store.cursors import decode_cursor, encode_cursor
 from messaging.store.errors import IdempotencyKeyReused, RecipientUnavailable, StoreNotFound
 from messaging.store.legacy import BackfillReport, LegacyConversations
+from messaging.store.member_writes import MemberWrite, conversation_update, group_state_update, state_write_ops
 from messaging.store.models import (
     BlockedUser,
     Conversation,
@@ -26,9 +32,12 @@ from messaging.store.models import (
     MessageGroup,
     NamesRefreshReport,
     Page,
+    ReadPosition,
+    UnreadSummary,
     UserRef,
 )
 from messaging.store.name_refresh import NameResolver, ProgressReporter, refresh_names
+from messaging.store.read_state import MemberState
 from messaging.store.timefmt import format_time, later_than, next_microsecond, utc_now
 from messaging.store.transactions import LabelledOp, Outcome, delete, put_new, transact
 
@@ -150,14 +159,18 @@ class MessageStore:
             created_at = later_than(self.clock(), collided_at)
             message = Message(str(uuid.uuid4()), str(uuid.uuid4()), created_at, text, sender)
             members = {sender.uuid: recipient, recipient.uuid: sender}  # owner -> the other member
+            unread = MemberState(read_state.NOTHING_READ, 0)
+            states = {sender.uuid: read_state.after_own_send(unread, created_at=created_at),
+                      recipient.uuid: read_state.after_received(unread)}
             started = Conversation(message.message_group_uuid, (sender, recipient), message.created_at,
-                                   {m: message.created_at for m in members})
+                                   {m: message.created_at for m in members}, states=states)
             new_items = [
                 ("pair", items.pair_item(sender.uuid, recipient.uuid, message.message_group_uuid)),
                 ("conversation", items.conversation_item(started)),
                 ("message", items.message_item(message)),
                 ("lookup", items.lookup_item(message)),
-                *[(f"group:{owner}", items.group_item(owner, created_at, message.message_group_uuid, other, text))
+                *[(f"group:{owner}", items.group_item(owner, created_at, message.message_group_uuid, other, text,
+                                                      states[owner]))
                   for owner, other in members.items()],
             ]
             ops = [
@@ -180,15 +193,24 @@ class MessageStore:
         for attempt in itertools.count():
             if conversation.legacy:
                 conversation, _ = self.legacy.adopt(conversation)
-            floor = max([conversation.last_message_at, *conversation.group_sks.values(), collided_at or ""])
+            states = self._states(conversation)
+            # Later than every read position too: in stream mode `last_message_at` lags behind the messages.
+            floor = max([conversation.last_message_at, *conversation.group_sks.values(), collided_at or "",
+                         *(state.last_read_at for state in states.values())])
             created_at = later_than(self.clock(), floor)
             message = Message(conversation.message_group_uuid, str(uuid.uuid4()), created_at, text, sender)
+            other = conversation.other_member(sender.uuid)
+            counted = {sender.uuid: read_state.after_own_send(states[sender.uuid], created_at=created_at),
+                       other.uuid: read_state.after_received(states[other.uuid])}
             ops = [("message", put_new(self.table_name, items.message_item(message))),
                    ("lookup", put_new(self.table_name, items.lookup_item(message)))]
             if self.group_updates == "inline":
                 same_time = {m.uuid: message.created_at for m in conversation.members}
-                ops += self._rekey_ops(conversation, message, same_time)
-            ops += blocks.block_checks(self.table_name, sender.uuid, conversation.other_member(sender.uuid).uuid)
+                ops += self._rekey_ops(conversation, message, same_time, counted)
+            else:
+                # The stream handler re-keys later, and skips out-of-order records: the count cannot wait for it.
+                ops += self._count_in_place_ops(conversation, sender, counted)
+            ops += blocks.block_checks(self.table_name, sender.uuid, other.uuid)
             ops += self._receipt_ops(message, receipt)
             outcome = transact(self.table, ops)
             sent = self._sent(outcome, message, receipt)
@@ -217,12 +239,15 @@ class MessageStore:
                 conversation, _ = self.legacy.adopt(conversation)
             if message.created_at <= conversation.last_message_at:
                 return False
+            # The counts are the send's; the re-key copies them (a state never stored gets its first rev).
+            states = {member: state if state.rev is not None else state.written()
+                      for member, state in self._states(conversation).items()}
             for member in conversation.members:
                 group_sks.setdefault(member.uuid, message.created_at)
                 current = conversation.group_sks.get(member.uuid, "")
                 if group_sks[member.uuid] <= current:  # its item was itself moved a microsecond on
                     group_sks[member.uuid] = next_microsecond(current)
-            outcome = transact(self.table, [*self._rekey_ops(conversation, message, group_sks),
+            outcome = transact(self.table, [*self._rekey_ops(conversation, message, group_sks, states),
                                             self._text_unchanged_op(message)])
             if outcome.committed:
                 return True
@@ -241,6 +266,57 @@ class MessageStore:
             backoff.pause(attempt)
             conversation = self._conversation_after(outcome, message.message_group_uuid)
 
+    # ---------------------------------------------------------------- read state
+
+    def mark_read(self, *, conversation: Conversation, member_uuid: str, up_to: str | None = None) -> ReadPosition:
+        """Move the member's read position forward to `up_to` (default and at most: the newest message).
+
+        Writes nothing when the position would not move forward. Reading to the newest message is one
+        transaction; an older `up_to` also counts the other member's messages after it (one paginated Query).
+        """
+        def read(current: Conversation, state: MemberState) -> MemberState | None:
+            newest = self._newest_message_at(current)
+            target = newest if up_to is None else min(up_to, newest)
+            if target <= state.last_read_at:
+                return None
+            if target == newest:
+                return state.written(last_read_at=target, unread=0)
+            senders = self.message_senders(message_group_uuid=current.message_group_uuid, after=target)
+            return state.written(last_read_at=target,
+                                 unread=read_state.count_unread(senders, member_uuid=member_uuid, last_read_at=target))
+
+        state = self._write_member_state(conversation, member_uuid, read)
+        return ReadPosition(conversation.message_group_uuid, state.last_read_at, state.unread)
+
+    def set_muted(self, *, conversation: Conversation, member_uuid: str, muted: bool) -> MemberState:
+        """Mute or unmute the conversation for the member; muting a muted one writes nothing. The member's state
+        as it now is."""
+        def mute(current: Conversation, state: MemberState) -> MemberState | None:
+            return None if state.muted == muted else state.written(muted=muted)
+
+        return self._write_member_state(conversation, member_uuid, mute)
+
+    def unread_summary(self, *, user_uuid: str) -> UnreadSummary:
+        """The unread total over the user's unmuted conversations and how many have any (one paginated Query);
+        conversations hidden by a block count nothing."""
+        total = conversations = 0
+        for page in self.table.pages("query", KeyConditionExpression="pk = :pk",
+                                     ExpressionAttributeValues={":pk": items.S(items.group_pk(user_uuid))},
+                                     # `hidden` is one of DynamoDB's reserved words.
+                                     ProjectionExpression="unread_count, muted, #hidden",
+                                     ExpressionAttributeNames={"#hidden": items.HIDDEN}, ConsistentRead=True):
+            for item in page.get("Items", []):
+                unread = int(item.get("unread_count", {}).get("N", "0"))
+                if unread and not item.get("muted", {}).get("BOOL", False) and not items.is_hidden(item):
+                    total, conversations = total + unread, conversations + 1
+        return UnreadSummary(total, conversations)
+
+    def store_member_state(self, *, conversation: Conversation, member_uuid: str, state: MemberState) -> bool:
+        """Write a member's state as computed by an operator's recount, unless the conversation or that member's
+        state changed since `conversation` was read (False: read it again and recount)."""
+        outcome = transact(self.table, state_write_ops(self.table_name, conversation, member_uuid, state))
+        return outcome.committed
+
     # ---------------------------------------------------------------- blocks (store/blocks.py)
 
     def block(self, *, blocker_uuid: str, blocked_uuid: str) -> bool:
@@ -257,7 +333,7 @@ class MessageStore:
                 # A first message committing meanwhile starts a conversation this block must hide: look again.
                 ops.append(blocks.no_pair_check(self.table_name, blocker_uuid, blocked_uuid))
             else:
-                ops += self._visibility_ops(conversation, blocker_uuid, hidden=True)
+                ops += self._hidden_ops(conversation, blocker_uuid, hidden=True)
             outcome = transact(self.table, ops)
             if outcome.committed:
                 return True
@@ -276,7 +352,7 @@ class MessageStore:
                 "ConditionExpression": "attribute_exists(pk)",
             }})]
             if conversation is not None and blocker_uuid in conversation.hidden_for:
-                ops += self._visibility_ops(conversation, blocker_uuid, hidden=False)
+                ops += self._hidden_ops(conversation, blocker_uuid, hidden=False)
             outcome = transact(self.table, ops)
             if outcome.committed:
                 return True
@@ -290,10 +366,11 @@ class MessageStore:
                                  ExpressionAttributeValues={":pk": items.S(items.block_pk(blocker_uuid))})
         return [items.blocked_from_item(item) for page in pages for item in page.get("Items", [])]
 
-    def _visibility_ops(self, conversation: Conversation, owner_uuid: str, *, hidden: bool) -> list[LabelledOp]:
-        return blocks.hide_ops(self.table_name, message_group_uuid=conversation.message_group_uuid,
-                               owner_uuid=owner_uuid, group_sk=conversation.group_sks[owner_uuid],
-                               last_message_at=conversation.last_message_at, hidden=hidden)
+    def _hidden_ops(self, conversation: Conversation, owner_uuid: str, *, hidden: bool) -> list[LabelledOp]:
+        """Hide (or show again) the conversation in `owner`'s list: a write of their member state, so it is
+        guarded like every other (the conversation's `last_message_at`, their `rev` and group item)."""
+        state = self._states(conversation)[owner_uuid]
+        return state_write_ops(self.table_name, conversation, owner_uuid, state.written(hidden=hidden))
 
     # ---------------------------------------------------------------- names (store/name_refresh.py)
 
@@ -303,39 +380,92 @@ class MessageStore:
 
     # ---------------------------------------------------------------- internals
 
+    def _write_member_state(self, conversation: Conversation, member_uuid: str,
+                            change: Callable[[Conversation, MemberState], MemberState | None]) -> MemberState:
+        """Apply `change` to the member's current state and store it (no write when it returns None), retrying
+        lost races with the conversation the cancelled transaction returned."""
+        backoff = Backoff(self.retry_deadline_seconds)
+        for attempt in itertools.count():
+            if conversation.legacy:
+                conversation, _ = self.legacy.adopt(conversation)
+            state = self._states(conversation)[member_uuid]
+            changed = change(conversation, state)
+            if changed is None:
+                return state
+            outcome = transact(self.table, state_write_ops(self.table_name, conversation, member_uuid, changed))
+            if outcome.committed:
+                return changed
+            backoff.pause(attempt)
+            conversation = self._conversation_after(outcome, conversation.message_group_uuid)
+            if conversation is None:
+                raise StoreNotFound("the conversation disappeared")
+
+    def _newest_message_at(self, conversation: Conversation) -> str:
+        """The newest message's time: the conversation's `last_message_at`, except in stream mode, where that
+        follows the stream handler, so the messages are asked (one Query)."""
+        if self.group_updates == "inline":
+            return conversation.last_message_at
+        response = self.table.call("query", TableName=self.table_name, KeyConditionExpression="pk = :pk",
+                                   ExpressionAttributeValues={
+                                       ":pk": items.S(items.message_pk(conversation.message_group_uuid))},
+                                   ProjectionExpression="sk", ScanIndexForward=False, Limit=1, ConsistentRead=True)
+        found = response.get("Items", [])
+        return max(conversation.last_message_at, found[0]["sk"]["S"] if found else "")
+
+
     def _conversation_between(self, a_uuid: str, b_uuid: str) -> Conversation | None:
         message_group_uuid = items.pair_message_group_uuid(self.table.get(items.pair_key(a_uuid, b_uuid)))
         if message_group_uuid is None and not self.legacy.is_backfilled():
             message_group_uuid = self.legacy.message_group_between(a_uuid, b_uuid)
         return self.get_conversation(message_group_uuid=message_group_uuid) if message_group_uuid else None
 
-    def _rekey_ops(self, conversation: Conversation, message: Message, group_sks: dict[str, str]) -> list[LabelledOp]:
-        """Move both members' group items to the new message, guarded by the conversation's last time."""
+    def _rekey_ops(self, conversation: Conversation, message: Message, group_sks: dict[str, str],
+                   states: dict[str, MemberState]) -> list[LabelledOp]:
+        """Move both members' group items to the new message with their states, guarded by the conversation's
+        last time and both members' revs."""
         sender, other = message.sender, conversation.other_member(message.sender.uuid)
-        names = {"#s": sender.uuid, "#o": other.uuid}
-        ops = [("conversation", {"Update": {
-            "TableName": self.table_name,
-            "Key": items.conversation_key(conversation.message_group_uuid),
-            "UpdateExpression": "SET last_message_at = :t, members.#s = :s, members.#o = :o",
-            "ConditionExpression": "last_message_at = :previous",
-            # A lost race returns the conversation as it now is, so the retry needs no GetItem.
-            "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
-            "ExpressionAttributeNames": names,
-            "ExpressionAttributeValues": {
-                ":t": items.S(message.created_at),
-                ":s": items.member_update_value(sender, group_sks[sender.uuid], sender.uuid in conversation.hidden_for),
-                ":o": items.member_update_value(other, group_sks[other.uuid], other.uuid in conversation.hidden_for),
-                ":previous": items.S(conversation.last_message_at),
-            },
-        }})]
+        writes = [MemberWrite(member, group_sks[member.uuid], states[member.uuid]) for member in (sender, other)]
+        ops = [conversation_update(self.table_name, conversation, writes, last_message_at=message.created_at)]
         for owner, shown in ((sender.uuid, other), (other.uuid, sender)):
             old_sk = conversation.group_sks.get(owner)
             if old_sk:
                 ops.append((f"old-group:{owner}", delete(self.table_name, items.key(items.group_pk(owner), old_sk))))
             moved = items.group_item(owner, group_sks[owner], conversation.message_group_uuid, shown, message.text,
-                                     hidden=owner in conversation.hidden_for)
+                                     states[owner])
             ops.append((f"group:{owner}", put_new(self.table_name, moved)))
         return ops
+
+    def _count_in_place_ops(self, conversation: Conversation, sender: UserRef,
+                            states: dict[str, MemberState]) -> list[LabelledOp]:
+        """Stream mode's send: both members' new states on the conversation item and their current group items."""
+        members = (sender, conversation.other_member(sender.uuid))
+        writes = [MemberWrite(member, conversation.group_sks[member.uuid], states[member.uuid]) for member in members]
+        return [conversation_update(self.table_name, conversation, writes, same_group_sks=True),
+                *[group_state_update(self.table_name, member.uuid, conversation.group_sks[member.uuid],
+                                     states[member.uuid]) for member in members]]
+
+    def _states(self, conversation: Conversation) -> dict[str, MemberState]:
+        """Both members' read states; a member with none stored gets it derived from the messages (one
+        paginated Query, once per conversation from before read state)."""
+        states = dict(conversation.states)
+        missing = [member.uuid for member in conversation.members if member.uuid not in states]
+        if missing:
+            messages = list(self.message_senders(message_group_uuid=conversation.message_group_uuid))
+            states |= {member: read_state.derived_state(messages, member_uuid=member) for member in missing}
+        return states
+
+    def message_senders(self, *, message_group_uuid: str, after: str | None = None):
+        """(created_at, sender uuid) of the conversation's messages that count (those after `after`; not the
+        deleted ones), every page."""
+        condition, values = "pk = :pk", {":pk": items.S(items.message_pk(message_group_uuid))}
+        if after is not None:
+            condition += " AND sk > :after"
+            values[":after"] = items.S(after)
+        for page in self.table.pages("query", KeyConditionExpression=condition, ExpressionAttributeValues=values,
+                                     ProjectionExpression="sk, user_uuid, deleted", ConsistentRead=True):
+            for item in page.get("Items", []):
+                if not items.is_deleted(item):
+                    yield items.text(item, "sk"), items.text(item, "user_uuid")
 
     def _text_unchanged_op(self, message: Message) -> LabelledOp:
         """A stream record carries the text as sent; an edit (store/edits.py) may have changed it since."""
@@ -402,8 +532,9 @@ class MessageStore:
                  "Limit": limit + 1, "ConsistentRead": True}
         if visible_only:
             # Limit counts items before the filter: a page with hidden items asks again to fill itself.
-            query["FilterExpression"] = "attribute_not_exists(#hidden)"
+            query["FilterExpression"] = "attribute_not_exists(#hidden) OR #hidden = :shown"
             query["ExpressionAttributeNames"] = {"#hidden": items.HIDDEN}
+            values[":shown"] = {"BOOL": False}
         found = []
         while True:
             response = self.table.call("query", **query)

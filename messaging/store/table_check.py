@@ -10,6 +10,9 @@ The invariant (see the store's docstring), item by item:
 - no group item of a conversation its owner is not a member of, no message outside a conversation;
 - each message lookup item points to a stored message with its uuid and sender (a deleted message keeps
   its item with empty text, which its group items then show when it is the newest).
+- every member's stored unread count equals the messages it counts (read_state.py's one rule, which
+  `ddb recount` also uses), and their group item carries a copy of their read state. A member with no
+  stored state (a conversation from before read state) is not a violation: the store derives it on use.
 
 A table of the old backend (no `META#backfill` mark: `ddb backfill` or this project's schema-load
 writes it) has no conversation or pair items: there a conversation is its group items, as the store
@@ -27,7 +30,7 @@ from enum import StrEnum
 
 from boto3.dynamodb.types import TypeDeserializer
 
-from messaging.store import items
+from messaging.store import items, read_state
 from messaging.store.timefmt import parse_time
 
 # How far stream mode may move a group item past its message time (one microsecond per collision).
@@ -50,6 +53,8 @@ class Kind(StrEnum):
     DANGLING_PAIR = "dangling-pair"
     ORPHAN_MESSAGES = "orphan-messages"
     DANGLING_LOOKUP = "dangling-lookup"
+    UNREAD_COUNT = "unread-count"
+    GROUP_READ_STATE = "group-read-state"
 
 
 @dataclass(frozen=True)
@@ -138,6 +143,7 @@ def find_violations(contents: TableContents) -> list[Violation]:
         members_of[conversation_uuid] = members
         violations += _conversation_violations(contents, conversation_uuid, members,
                                                items.text(item, "last_message_at"))
+        violations += _read_state_violations(contents, conversation_uuid, item)
     if not contents.backfilled:
         for conversation_uuid in sorted(contents.group_items.keys() - contents.conversations.keys()):
             # An old-backend conversation: its members are its group items' owners, no sk recorded.
@@ -187,6 +193,34 @@ def _conversation_violations(contents: TableContents, conversation_uuid: str, me
                                           f"not the other member {others.pop()}")
         if recorded_sk is not None and recorded_sk != sk:
             report(Kind.RECORDED_GROUP_SK, f"records {recorded_sk} as {owner}'s group item, which is at {sk}")
+    return found
+
+
+def _read_state_violations(contents: TableContents, conversation_uuid: str, item: dict) -> list[Violation]:
+    """Each stored count against the messages, and each group item's copy of its owner's state."""
+    found = []
+    messages = [(items.text(m, "sk"), items.text(m, "user_uuid")) for m in contents.messages.get(conversation_uuid, [])
+                if not items.is_deleted(m)]
+    if not messages:
+        return found  # a conversation without messages is one violation already (NO_MESSAGES)
+    for member_uuid, value in sorted(item["members"]["M"].items()):
+        state = items.member_state_from(value["M"])
+        if state is None:
+            continue
+        counted = read_state.count_unread(messages, member_uuid=member_uuid, last_read_at=state.last_read_at)
+        if state.unread != counted:
+            found.append(Violation(conversation_uuid, Kind.UNREAD_COUNT,
+                                   f"{member_uuid} has unread {state.unread}, the messages after their read "
+                                   f"position {state.last_read_at or '(none)'} count {counted}"))
+        owned = [g for g in contents.group_items.get(conversation_uuid, [])
+                 if items.text(g, "pk") == items.group_pk(member_uuid)]
+        copy = items.group_state_attributes(state)
+        for group_item in owned:
+            if any(group_item.get(name) != wanted for name, wanted in copy.items()):
+                shown = {name: plain(group_item).get(name) for name in copy}
+                found.append(Violation(conversation_uuid, Kind.GROUP_READ_STATE,
+                                       f"{member_uuid}'s group item shows {shown}, the conversation item "
+                                       f"{plain(copy)}"))
     return found
 
 

@@ -6,7 +6,8 @@ ONE_MICROSECOND = timedelta(microseconds=1)
 # What format_time writes, and what the old backend's isoformat() wrote (no fraction or exactly six digits;
 # an offset, or none as parse_time allows). At most 32 characters: no text that merely parses (a fraction of
 # 2,000 digits, a bare date) becomes a key DynamoDB refuses or one the app never wrote.
-_ITEM_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?([+-]\d\d:\d\d)?", re.ASCII)
+ITEM_TIME_PATTERN = r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?([+-]\d\d:\d\d)?$"
+_ITEM_TIME = re.compile(ITEM_TIME_PATTERN, re.ASCII)
 
 
 def utc_now() -> datetime:

@@ -119,6 +119,9 @@ def test_generated_requests_get_no_5xx_and_answers_match_the_schema(schema, app_
                 # that an event-stream `data:` line is JSON text, so the checker would compare the raw text.
                 # tests/api/test_events.py checks every event's data against the event serializers instead.
                 excluded.append(response_schema_conformance)
+            if (operation.path, operation.method) == (f"{CONVERSATION}/read", "post"):
+                # A time matching the pattern can still be no date (30 February): 422 up_to_invalid.
+                excluded.append(positive_data_acceptance)
             strategies = {"generated": operation.as_strategy(generation_mode=mode)}
             if operation.path == CONVERSATION:
                 # Also the real conversation, so its 200 answers are checked too.

@@ -11,10 +11,11 @@ from tests.support.tokens import auth
 
 TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00$")
 ITEM_FIELDS = ["uuid", "display_name", "handle", "message", "created_at"]
-# Message objects carry two additions after the old client's fields; conversation objects do not.
+# Message objects carry two additions after the old client's fields; conversation objects the read state's.
 EDIT_FIELDS = ["edited_at", "deleted"]
 MESSAGE_FIELDS = [*ITEM_FIELDS, *EDIT_FIELDS]
 SENT_FIELDS = ["message_group_uuid", *MESSAGE_FIELDS]
+GROUP_FIELDS = [*ITEM_FIELDS, "unread_count", "muted"]
 
 
 def send(client, sender, idempotency_key=None, **body):
@@ -31,7 +32,7 @@ def assert_uuid(value):
 
 def assert_item(item, fields=ITEM_FIELDS):
     assert list(item) == fields
-    assert all(isinstance(item[name], str) for name in fields if name not in EDIT_FIELDS)
+    assert all(isinstance(item[name], str) for name in fields if name in ITEM_FIELDS or name == "message_group_uuid")
     if "deleted" in fields:
         assert (item["edited_at"], item["deleted"]) == (None, False), "never edited"
     assert_uuid(item["uuid"])
@@ -87,7 +88,8 @@ def test_message_groups_newest_first_with_the_other_member(client, app_ddb, alic
     groups = response.json()
     assert isinstance(groups, list)
     for group in groups:
-        assert_item(group)
+        assert_item(group, GROUP_FIELDS)
+        assert isinstance(group["unread_count"], int) and isinstance(group["muted"], bool)
     assert [(g["handle"], g["display_name"], g["message"]) for g in groups] == [
         ("carol", "Carol", "Hey alice, carol here"),
         ("bob", "Bob", "Hi alice"),

@@ -20,6 +20,10 @@ EXPECTED_OPERATIONS = {
     ("/api/messages/{message_group_uuid}/{message_uuid}", "patch"),
     ("/api/messages/{message_group_uuid}/{message_uuid}", "delete"),
     ("/api/events", "get"),
+    ("/api/message_groups/unread", "get"),
+    ("/api/messages/{message_group_uuid}/read", "post"),
+    ("/api/messages/{message_group_uuid}/mute", "post"),
+    ("/api/messages/{message_group_uuid}/mute", "delete"),
 }
 PUBLIC = {("/api/health-check", "get"), ("/api/health/ready", "get"), ("/api/auth/token", "post")}
 

@@ -10,7 +10,8 @@ from tests.support.components import require
 pytestmark = pytest.mark.ddb_local
 
 ENDPOINTS = ["GET /api/message_groups", "GET /api/messages/<uuid>", "POST /api/messages (continue)",
-             "POST /api/messages (continue, one hot conversation)", "POST /api/messages (new)"]
+             "POST /api/messages (continue, one hot conversation)", "POST /api/messages (new)",
+             "GET /api/message_groups/unread"]
 
 
 def test_bench_measures_every_endpoint_and_its_floor_without_errors(tmp_path):
@@ -55,6 +56,13 @@ def test_bench_counts_the_design_minimum_of_dynamodb_calls(tmp_path):
     # Current names: at most one (batched) user lookup per request, none once the names are cached.
     for name in ("GET /api/message_groups", "GET /api/messages/<uuid>", "POST /api/messages (continue)"):
         assert calls[name]["max_user_queries"] <= 1, (name, calls[name])
+    # Read state: counted inside the send's own transaction (above), the total is one Query, a mark-read to the
+    # newest message one write, one older than that a bounded extra Query, and nothing new writes nothing.
+    assert calls["GET /api/message_groups/unread"]["commonest"] == ["Query"]
+    assert calls["POST /api/messages/<uuid>/read (to the newest)"]["commonest"] == ["GetItem", "TransactWriteItems"]
+    assert calls["POST /api/messages/<uuid>/read (up to an older message)"]["commonest"] == [
+        "GetItem", "Query", "TransactWriteItems"]
+    assert calls["POST /api/messages/<uuid>/read (nothing new)"]["commonest"] == ["GetItem"]
 
 
 def test_profile_shows_where_a_request_spends_its_time():

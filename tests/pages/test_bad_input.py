@@ -66,6 +66,7 @@ def test_refused_messages_show_the_error_keep_the_text_and_write_nothing(
     andrew_client, conversation_uuid, nothing_written, page
 ):
     path = "/messages/new/bayko" if page == "new message" else f"/messages/{conversation_uuid}"
+    andrew_client.get(path)  # opening the conversation reads it (a write): from then on, the page writes nothing
     for name, (text, error) in REFUSED_MESSAGES.items():
         with nothing_written(name):
             key = hidden_key(andrew_client.get(path).content.decode())

@@ -19,6 +19,8 @@ def test_32_clients_for_10_seconds_lose_and_duplicate_nothing(tmp_path):
     assert figures["lost"] == 0
     assert figures["duplicated"] == 0
     assert figures["violations"] == 0, figures["violation_examples"]
+    # Both members' unread counts in every conversation, each equal to its messages (else a violation).
+    assert figures["unread_counts_checked"] == 2 * figures["conversations"]
     assert figures["rejected"] == 0
     # New conversations were started beside the 21 between the demo users, and same-key retries happened.
     assert figures["conversations"] > 21

@@ -1,11 +1,12 @@
 """The soak's checks catch what they name: lost and duplicated messages, phantom writes, and (through the
 table check it shares with `ddb check`) stray group items and a second conversation for a pair (on a
-hand-built table, no servers)."""
+hand-built table, no servers), and an unread count that is not its messages' count."""
 from datetime import UTC, datetime, timedelta
 
 from bench.soak import Sent, Tally, check_messages
 from messaging.store import items
 from messaging.store.models import Conversation, Message, UserRef
+from messaging.store.read_state import MemberState
 from messaging.store.table_check import TableContents, find_violations
 from messaging.store.timefmt import format_time
 
@@ -115,3 +116,33 @@ def test_a_second_conversation_for_the_same_pair_is_a_violation():
     violations += [str(violation) for violation in find_violations(contents)]
 
     assert any("one of 2 conversations" in v for v in violations)
+
+
+def with_read_state(scanned: list[dict], alice_unread: int) -> list[dict]:
+    """The conversation item and group items with both members' read state: Alice read up to her own message
+    (Bob's newer one is unread, counted as `alice_unread`), Bob read everything."""
+    alice = MemberState(at(1), alice_unread, rev=1)
+    bob = MemberState(at(2), 0, rev=1)
+    states = {ALICE.uuid: alice, BOB.uuid: bob}
+    result = []
+    for item in scanned:
+        if item["pk"]["S"].startswith("CONV#"):
+            conversation = items.conversation_from_item(item)
+            item = items.conversation_item(Conversation(conversation.message_group_uuid, conversation.members,
+                                                        conversation.last_message_at, conversation.group_sks,
+                                                        states=states))
+        elif item["pk"]["S"].startswith("GRP#"):
+            item = {**item, **items.group_state_attributes(states[items.group_owner(item)])}
+        result.append(item)
+    return result
+
+
+def test_exact_counts_pass():
+    _, violations = checked(with_read_state(conversation_items(GROUP, SENT), alice_unread=1), SENT, acknowledged(SENT))
+    assert violations == []
+
+
+def test_a_planted_wrong_count_is_caught():
+    _, violations = checked(with_read_state(conversation_items(GROUP, SENT), alice_unread=3), SENT, acknowledged(SENT))
+    assert len(violations) == 1
+    assert f"{ALICE.uuid} has unread 3, the messages after their read position {at(1)} count 1" in violations[0]

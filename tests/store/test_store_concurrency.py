@@ -1,5 +1,5 @@
-"""Concurrent sends on the real engine: nothing acknowledged is lost, group items stay exact, a block wins
-every send that starts after it is acknowledged."""
+"""Concurrent sends on the real engine: nothing acknowledged is lost, group items and unread counts stay exact, a
+block wins every send that starts after it is acknowledged."""
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -12,12 +12,14 @@ from messaging.store.errors import RecipientUnavailable
 from messaging.store.models import UserRef
 from messaging.store.store import MessageStore
 from messaging.store.table_check import check_table
-from tests.support.store import ANDREW, BAYKO
+from tests.support.store import ANDREW, BAYKO, all_messages, expected_unread, group_of
 
 pytestmark = pytest.mark.ddb_local
 
 
 @pytest.fixture
+
+
 def local_store(ddb_local_server):
     import uuid
 
@@ -139,6 +141,8 @@ def test_sends_racing_a_block_none_lands_after_its_acknowledgement(local_store):
     assert stored == acknowledged | {start.uuid}
     assert [g.uuid for g in store.list_groups(user_uuid=BAYKO.uuid, limit=10).items] == []
     assert check_table(store.client, store.table_name) == []
+
+
 def test_edits_and_deletes_of_the_last_message_racing_sends(local_store):
     """Two senders keep sending while two editors keep editing (and finally deleting) whatever is the
     newest message of theirs: the group items end on the true last message, and the table checks clean."""
@@ -175,4 +179,43 @@ def test_edits_and_deletes_of_the_last_message_racing_sends(local_store):
 
     stored = store.list_messages(message_group_uuid=group, limit=100).items
     assert any(m.edited_at for m in stored) and any(m.deleted for m in stored)
+
+
+def test_8_threads_x_50_sends_while_the_recipient_marks_read_in_a_loop(local_store):
+    store = local_store
+    group = store.send_to_user(sender=ANDREW, recipient=BAYKO, text="start").message_group_uuid
+    sending = threading.Event()
+    sending.set()
+    reads = []
+
+    def send_many(worker):
+        return [store.send_in_conversation(conversation=store.get_conversation(message_group_uuid=group),
+                                           sender=ANDREW, text=f"w{worker}-{n}").uuid for n in range(50)]
+
+    def read_in_a_loop():
+        while sending.is_set():  # a reader with nothing new writes nothing
+            reads.append(store.mark_read(conversation=store.get_conversation(message_group_uuid=group),
+                                         member_uuid=BAYKO.uuid))
+            time.sleep(0.002)  # a few ms, so its reads do not take DynamoDB Local's CPU from the sends
+
+    with ThreadPoolExecutor(9) as pool:
+        reader = pool.submit(read_in_a_loop)
+        try:
+            acknowledged = [uuid for batch in pool.map(send_many, range(8)) for uuid in batch]
+        finally:
+            sending.clear()
+        reader.result()
+
+    assert len(set(acknowledged)) == 400
+    messages = all_messages(store, group)
+    assert set(acknowledged) <= {m.uuid for m in messages}
+    assert len({read.last_read_at for read in reads}) > 1, "the reader read while the sends went on"
+    conversation = store.get_conversation(message_group_uuid=group)
+    final_position = conversation.states[BAYKO.uuid].last_read_at
+    assert final_position in {m.created_at for m in messages}
+    expected = expected_unread(messages, BAYKO.uuid, final_position)
+    assert conversation.states[BAYKO.uuid].unread == expected
+    assert group_of(store, BAYKO.uuid, group).unread_count == expected
+    assert store.unread_summary(user_uuid=BAYKO.uuid).unread_count == expected
+    assert group_of(store, ANDREW.uuid, group).unread_count == 0
     assert_group_invariants(store, group, (ANDREW, BAYKO))

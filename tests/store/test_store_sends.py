@@ -30,12 +30,14 @@ def test_first_message_writes_old_backend_item_shapes(store):
         "user_uuid": {"S": ANDREW.uuid}, "user_display_name": {"S": "Andrew Brown"},
         "user_handle": {"S": "andrewbrown"},
     }
-    # Each member's group item names the *other* member.
+    # Each member's group item names the *other* member; the owner's read state is an addition.
     assert by_pk[f"GRP#{ANDREW.uuid}"] == {
         "pk": {"S": f"GRP#{ANDREW.uuid}"}, "sk": {"S": message.created_at},
         "message_group_uuid": {"S": group}, "message": {"S": "Hello Bayko"},
         "user_uuid": {"S": BAYKO.uuid}, "user_display_name": {"S": "Andrew Bayko"}, "user_handle": {"S": "bayko"},
+        "unread_count": {"N": "0"}, "last_read_at": {"S": message.created_at}, "muted": {"BOOL": False},
     }
+    assert by_pk[f"GRP#{BAYKO.uuid}"]["unread_count"] == {"N": "1"}
     assert by_pk[f"GRP#{BAYKO.uuid}"]["user_handle"] == {"S": "andrewbrown"}
     assert f"CONV#{group}" in by_pk
     assert "message_group_uuid" not in by_pk[f"CONV#{group}"], "conversation items stay out of the GSI"

@@ -66,7 +66,7 @@ def test_every_page_is_read(store, sent):
 def test_a_third_member_is_caught(store, sent):
     last, _ = sent
     update_conversation(store, last.message_group_uuid, "SET members.#l = :m",
-                        {":m": items.member_update_value(LONDO, last.created_at)}, {"#l": LONDO.uuid})
+                        {":m": items.member_value(LONDO, last.created_at)}, {"#l": LONDO.uuid})
 
     assert (last.message_group_uuid, Kind.MEMBERS) in found(store)
 
@@ -255,3 +255,30 @@ def test_once_backfilled_a_conversation_without_its_item_is_caught(store):
     group = write_old_backend_conversation(store, ANDREW, BAYKO, ["hi"])
 
     assert found(store) == {(group, Kind.STRAY_GROUP_ITEM), (group, Kind.ORPHAN_MESSAGES)}
+
+
+def test_a_wrong_unread_count_is_caught(store, sent):
+    last, _ = sent
+    update_conversation(store, last.message_group_uuid, "SET members.#a.unread = :n",
+                        {":n": {"N": "7"}}, {"#a": ANDREW.uuid})
+
+    # The group item's copy no longer agrees either.
+    assert found(store) == {(last.message_group_uuid, Kind.UNREAD_COUNT),
+                            (last.message_group_uuid, Kind.GROUP_READ_STATE)}
+
+
+def test_a_message_that_was_not_counted_is_caught(store, sent):
+    """What the old backend or a script does: a message put without the conversation's counts."""
+    last, _ = sent
+    put(store, items.message_item(Message(last.message_group_uuid, "aaaaaaaa-0000-4000-8000-000000000000", LATER,
+                                          "uncounted", BAYKO)))
+
+    assert (last.message_group_uuid, Kind.UNREAD_COUNT) in found(store)
+
+
+def test_a_group_item_whose_read_state_copy_differs_is_caught(store, sent):
+    last, _ = sent
+    item = group_item_of(store, ANDREW, last.message_group_uuid)
+    put(store, {**item, "muted": {"BOOL": True}})
+
+    assert found(store) == {(last.message_group_uuid, Kind.GROUP_READ_STATE)}

@@ -61,3 +61,25 @@ class SettableClock:
 
     def advance(self, delta: timedelta) -> None:
         self.now += delta
+
+
+def all_messages(store: MessageStore, message_group_uuid: str) -> list[Message]:
+    """Every message of a conversation, oldest first, through the store's own pages."""
+    found, cursor = [], None
+    while True:
+        page = store.list_messages(message_group_uuid=message_group_uuid, limit=100, before=cursor)
+        found = page.items + found
+        if not page.next_cursor:
+            return found
+        cursor = page.next_cursor
+
+
+def expected_unread(messages: list[Message], member_uuid: str, last_read_at: str) -> int:
+    """Counted here from the messages, independently of the store: the other member's after the position."""
+    return len([m for m in messages if m.sender.uuid != member_uuid and m.created_at > last_read_at])
+
+
+def group_of(store: MessageStore, owner_uuid: str, message_group_uuid: str):
+    """The owner's listed conversation (their group item) for the message group."""
+    [group] = [g for g in store.list_groups(user_uuid=owner_uuid, limit=100).items if g.uuid == message_group_uuid]
+    return group

@@ -18,7 +18,7 @@ from tabulate import tabulate
 from messaging import ddb, names, services
 from messaging.errors import MessagesUnavailable, NotFound, ValidationFailed
 from messaging.recipients import InConversation, ToHandle
-from messaging.store import schema, table_check
+from messaging.store import recount, schema, table_check
 from messaging.store.client import make_client
 from messaging.store.errors import StoreError, StoreUnavailable
 from messaging.store.models import Conversation, NamesRefreshReport
@@ -78,6 +78,9 @@ class Command(BaseCommand):
                 "refresh-names", help="Rewrite the handles and names copied into group and conversation items to "
                                       "the users' current ones (safe to stop and rerun)."
             ),
+            "recount": sub.add_parser(
+                "recount", help="Set every member's unread count from the messages (resumable, safe to repeat)."
+            ),
         }
         for command in commands.values():
             command.add_argument("--json", action="store_true", dest="as_json", help="Print JSON instead of tables.")
@@ -88,6 +91,8 @@ class Command(BaseCommand):
             help="Let new demo users get the README's published password outside the embedded default.",
         )
         commands["scan"].add_argument("--limit", type=int, help="At most this many items.")
+        commands["recount"].add_argument(
+            "--after", metavar="UUID", help="Resume: only conversations whose uuid sorts after this one.")
         commands["get-conversation"].add_argument("message_group_uuid")
         commands["list-conversations"].add_argument("handle")
         commands["refresh-names"].add_argument("--user", dest="handle", help="Only the names of this user.")
@@ -266,6 +271,22 @@ class Command(BaseCommand):
                    headers=("refresh-names", "count"),
                    summary=f"refresh-names of {ddb.table_name()} done: {changed} items changed"
                            + (f" (rerun to catch {report.moved} items sends moved meanwhile)" if report.moved else ""))
+    def _recount(self, after, **options):
+        store = ddb.get_store()
+        if not store.is_backfilled():
+            self.stderr.write("The table is not backfilled: conversations of the old backend without a conversation "
+                              "item are counted when first used; run `ddb backfill` first to recount them too.")
+
+        def progress(report: recount.RecountReport) -> None:
+            if not self.as_json and report.conversations % 100 == 0:
+                self.stderr.write(f"{report.conversations} conversations, {report.states_written} states written; "
+                                  f"resume with --after {report.last_conversation}")
+
+        report = recount.recount(store, after=after, progress=progress)
+        data = dataclasses.asdict(report)
+        self._emit(data, rows=[(change,) for change in report.changes], headers=("written",),
+                   summary=f"recount of {ddb.table_name()}: {report.conversations} conversations, "
+                           f"{report.states_written} read states written, {report.states_unchanged} already right")
 
     # ---------------------------------------------------------------- stream mode
 
