@@ -12,8 +12,10 @@ from django.conf import settings
 
 from messaging import ddb
 from messaging.errors import NotFound, ValidationFailed
+from messaging.live.publishing import publish_message_deleted, publish_message_updated
 from messaging.services import store_errors, user_ref
 from messaging.store.edits import EditWindowClosed, MessageDeleted, MessageEdits, MessageNotFound
+from messaging.store.errors import StoreError
 from messaging.store.models import Message, MessageLookup
 from messaging.store.timefmt import parse_time
 from messaging.validation import is_uuid, message_errors
@@ -35,7 +37,7 @@ def edit_message(*, author: User, message_group_uuid: str, message_uuid: str, te
         message = MessageEdits(ddb.get_store()).edit(
             message_group_uuid=message_group_uuid.lower(), message_uuid=message_uuid.lower(),
             author=user_ref(user=author), text=text, window=edit_window())
-    _committed("message_updated", message_group_uuid=message.message_group_uuid, message_uuid=message.uuid)
+    publish_message_updated(message=message, member_uuids=_members(message_group_uuid=message.message_group_uuid))
     return message
 
 
@@ -48,7 +50,7 @@ def delete_message(*, author: User, message_group_uuid: str, message_uuid: str) 
         deleted = MessageEdits(ddb.get_store()).delete(
             message_group_uuid=message_group_uuid.lower(), message_uuid=message_uuid.lower(),
             author=user_ref(user=author))
-    _committed("message_deleted", message_group_uuid=deleted.message_group_uuid, message_uuid=deleted.message_uuid)
+    publish_message_deleted(deleted=deleted, member_uuids=_members(message_group_uuid=deleted.message_group_uuid))
     return deleted
 
 
@@ -80,9 +82,15 @@ def _path_codes(*, message_group_uuid: str, message_uuid: str) -> list[str]:
     return codes
 
 
-def _committed(event: str, *, message_group_uuid: str, message_uuid: str) -> None:
-    """Runs once the change is stored: the one place the live events of edits are published from."""
-    logger.info("%s: message %s in %s", event, message_uuid, message_group_uuid)
+def _members(*, message_group_uuid: str) -> tuple[str, ...]:
+    """Who gets the live event of a stored change: one more GetItem, made after the commit (an edit or a delete
+    is rare next to sends); if it fails the change stands and streams catch up on their next reload."""
+    try:
+        conversation = ddb.get_store().get_conversation(message_group_uuid=message_group_uuid)
+    except StoreError:
+        logger.warning("no live event for the change in %s: its members could not be read", message_group_uuid)
+        return ()
+    return tuple(member.uuid for member in conversation.members) if conversation else ()
 
 
 @contextlib.contextmanager

@@ -107,6 +107,18 @@
     node.querySelector(".edited").hidden = !item.edited_at || Boolean(item.deleted);
   }
 
+  // An edit or a delete of a message this page shows (a live `message_updated` or `message_deleted`).
+  function changeShown(list, item) {
+    const node = list.querySelector('li[data-uuid="' + CSS.escape(item.uuid) + '"]');
+    if (node) {
+      showText(node, item);
+      const actions = node.querySelector(".actions");
+      if (item.deleted && actions) {
+        actions.remove();
+      }
+    }
+  }
+
   // Edit and Delete on a message the script rendered (one the viewer just sent, or a polled one of theirs).
   function offerActions(node, list, uuid) {
     node.dataset.apiUrl = list.dataset.apiPath + "/" + uuid;
@@ -553,6 +565,8 @@
             totals.refresh();
           }
         },
+        message_updated: (message) => changeShown(list, message),
+        message_deleted: (message) => changeShown(list, message),
         read: totals.onRead,
       }, conversationPoller(list, render, readShown));
       if (form && form.dataset.sendUrl) {

@@ -15,7 +15,7 @@ from messaging.store.timefmt import format_time, parse_time
 
 MESSAGE = "message"
 READ = "read"
-# Announced in the schema for the edits to come (issue "Edit and delete your own messages").
+# An edit or a delete of a message (messaging/message_edits.py).
 MESSAGE_UPDATED = "message_updated"
 MESSAGE_DELETED = "message_deleted"
 EVENT_TYPES = (MESSAGE, READ, MESSAGE_UPDATED, MESSAGE_DELETED)

@@ -3,8 +3,8 @@ from collections.abc import Iterable
 
 from messaging.live import events
 from messaging.live.bus import Envelope, publish
-from messaging.live.serializers import MessageEventSerializer, ReadEventSerializer
-from messaging.store.models import Message
+from messaging.live.serializers import MessageDeletedEventSerializer, MessageEventSerializer, ReadEventSerializer
+from messaging.store.models import Message, MessageLookup
 
 
 def message_data(message: Message) -> dict:
@@ -21,3 +21,14 @@ def publish_read(*, user_uuid: str, message_group_uuid: str, unread_count: int, 
     data = ReadEventSerializer({"message_group_uuid": message_group_uuid, "unread_count": unread_count,
                                 "total_unread_count": total_unread_count}).data
     publish(Envelope(events.READ, (user_uuid,), dict(data)))
+
+
+def publish_message_updated(*, message: Message, member_uuids: Iterable[str]) -> None:
+    """An edited message as it now is, to both members' streams."""
+    publish(Envelope(events.MESSAGE_UPDATED, tuple(member_uuids), message_data(message)))
+
+
+def publish_message_deleted(*, deleted: MessageLookup, member_uuids: Iterable[str]) -> None:
+    data = MessageDeletedEventSerializer({"message_group_uuid": deleted.message_group_uuid,
+                                          "uuid": deleted.message_uuid, "deleted": True}).data
+    publish(Envelope(events.MESSAGE_DELETED, tuple(member_uuids), dict(data)))

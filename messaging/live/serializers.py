@@ -7,7 +7,7 @@ from messaging.live.events import EVENT_TYPES
 
 
 class MessageEventSerializer(SentMessageSerializer):
-    """`message` (and, coming with edits, `message_updated`): the message JSON of `GET /api/messages` plus
+    """`message` and `message_updated` (an edit): the message JSON of `GET /api/messages` plus
     `message_group_uuid`."""
 
 
@@ -20,7 +20,7 @@ class ReadEventSerializer(serializers.Serializer):
 
 
 class MessageDeletedEventSerializer(serializers.Serializer):
-    """`message_deleted` (coming with edits): the message stays in the history, emptied."""
+    """`message_deleted`: the message stays in the history, emptied."""
 
     message_group_uuid = serializers.UUIDField()
     uuid = serializers.UUIDField(help_text="The message.")
