@@ -18,6 +18,10 @@ def S(value: str) -> dict:
     return {"S": value}
 
 
+def N(value: int) -> dict:
+    return {"N": str(value)}
+
+
 def key(pk: str, sk: str) -> dict:
     return {"pk": S(pk), "sk": S(sk)}
 
@@ -90,10 +94,6 @@ def message_from_item(item: dict) -> Message:
         text=text(item, "message"),
         sender=_user_from(item),
     )
-
-
-def N(value: int) -> dict:
-    return {"N": str(value)}
 
 
 def group_item(owner_uuid: str, sort_key: str, message_group_uuid: str, other: UserRef, last_message: str,

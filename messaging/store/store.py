@@ -276,6 +276,17 @@ class MessageStore:
         outcome = transact(self.table, state_write_ops(self.table_name, conversation, member_uuid, state))
         return outcome.committed
 
+    def message_senders(self, *, message_group_uuid: str, after: str | None = None):
+        """(created_at, sender uuid) of the conversation's messages (those after `after`), every page."""
+        condition, values = "pk = :pk", {":pk": items.S(items.message_pk(message_group_uuid))}
+        if after is not None:
+            condition += " AND sk > :after"
+            values[":after"] = items.S(after)
+        for page in self.table.pages("query", KeyConditionExpression=condition, ExpressionAttributeValues=values,
+                                     ProjectionExpression="sk, user_uuid", ConsistentRead=True):
+            for item in page.get("Items", []):
+                yield items.text(item, "sk"), items.text(item, "user_uuid")
+
     # ---------------------------------------------------------------- internals
 
     def _write_member_state(self, conversation: Conversation, member_uuid: str,
@@ -351,17 +362,6 @@ class MessageStore:
             messages = list(self.message_senders(message_group_uuid=conversation.message_group_uuid))
             states |= {member: read_state.derived_state(messages, member_uuid=member) for member in missing}
         return states
-
-    def message_senders(self, *, message_group_uuid: str, after: str | None = None):
-        """(created_at, sender uuid) of the conversation's messages (those after `after`), every page."""
-        condition, values = "pk = :pk", {":pk": items.S(items.message_pk(message_group_uuid))}
-        if after is not None:
-            condition += " AND sk > :after"
-            values[":after"] = items.S(after)
-        for page in self.table.pages("query", KeyConditionExpression=condition, ExpressionAttributeValues=values,
-                                     ProjectionExpression="sk, user_uuid", ConsistentRead=True):
-            for item in page.get("Items", []):
-                yield items.text(item, "sk"), items.text(item, "user_uuid")
 
     def _receipt_ops(self, message: Message, receipt: IdempotencyReceipt | None) -> list[LabelledOp]:
         if receipt is None:
