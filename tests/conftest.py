@@ -31,15 +31,11 @@ from tests.support.users import make_user  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
-
-
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
-
-
 def _fresh_cache():
     # Throttle counts and cached users live in the cache; every test starts from an empty one.
     cache.clear()
@@ -54,16 +50,12 @@ class CapturedQueries(CaptureQueriesContext):
 
 
 @pytest.fixture
-
-
 def db_queries():
     """`with db_queries() as queries:` records the SQL sent to the default database."""
     return lambda: CapturedQueries(connection)
 
 
 @pytest.fixture(scope="session")
-
-
 def ddb_local_server(tmp_path_factory):
     """One DynamoDB Local process for the session, started as `manage.py rundev` starts it."""
     server = DynamoDBLocal(data_dir=tmp_path_factory.mktemp("dynamodb"))
@@ -76,16 +68,12 @@ def ddb_local_server(tmp_path_factory):
 
 
 @pytest.fixture
-
-
 def moto_client():
     with mock_aws():
         yield make_client(ClientSettings(region="us-east-1"))
 
 
 @pytest.fixture(params=["moto", pytest.param("local", marks=pytest.mark.ddb_local)])
-
-
 def ddb_backend(request):
     """A fresh messages table on moto, and again on DynamoDB Local: (client, table_name)."""
     if request.param == "moto":
@@ -103,8 +91,6 @@ def ddb_backend(request):
 
 
 @pytest.fixture
-
-
 def app_ddb(ddb_backend, settings):
     """Point the Django app's store at the test table (moto or DynamoDB Local)."""
     client, table = ddb_backend
@@ -116,8 +102,6 @@ def app_ddb(ddb_backend, settings):
 
 
 @pytest.fixture
-
-
 def unreachable_dynamodb(settings):
     """DynamoDB at a local port where nothing listens: every call is refused at once."""
     with socket.socket() as reserved:
@@ -129,8 +113,6 @@ def unreachable_dynamodb(settings):
 
 
 @pytest.fixture
-
-
 def app_clock(app_ddb, monkeypatch):
     """The app store's clock, standing still until the test moves it (message times, the edit window)."""
     clock = SettableClock()
@@ -142,29 +124,21 @@ def app_clock(app_ddb, monkeypatch):
 
 
 @pytest.fixture
-
-
 def alice(db):
     return make_user("alice", cognito_user_id=str(uuid.uuid4()))
 
 
 @pytest.fixture
-
-
 def bob(db):
     return make_user("bob", cognito_user_id=str(uuid.uuid4()))
 
 
 @pytest.fixture
-
-
 def carol(db):
     return make_user("carol")
 
 
 @pytest.fixture
-
-
 def cognito(settings):
     """A user pool whose key set is served on 127.0.0.1; the app is configured to trust it."""
     server = JWKSServer()

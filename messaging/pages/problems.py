@@ -10,7 +10,9 @@ logger = logging.getLogger(__name__)
 
 
 def problem_page(request, status: int, title: str, explanation: str):
-    return render(request, "pages/problem.html", {"title": title, "explanation": explanation}, status=status)
+    # No unread total in the header: when DynamoDB is the problem, asking it again would only add its deadline.
+    return render(request, "pages/problem.html", {"title": title, "explanation": explanation,
+                                                  "hide_unread_total": True}, status=status)
 
 
 def not_found_page(request, explanation: str = "There is nothing here, or it is not yours to see."):

@@ -96,7 +96,7 @@ def conversation(request, message_group_uuid):
     viewer_uuid = str(request.user.uuid)
     is_older_page = before is not None
     other = conversation.other_member(viewer_uuid)
-    read_state = conversation.states.get(viewer_uuid)
+    viewer_state = conversation.states.get(viewer_uuid)
     if request.method == "GET" and not is_older_page and page.items:
         # Opening the newest page reads what it shows; the store writes nothing when nothing is new. A refused
         # send shows the page again but changes nothing.
@@ -115,7 +115,7 @@ def conversation(request, message_group_uuid):
         "send_url": None if is_older_page else presenters.send_url(),
         "events_url": None if is_older_page else presenters.events_url(shown=page.items),
         "read_url": presenters.read_url(message_group_uuid),
-        "muted": read_state is not None and read_state.muted,
+        "muted": viewer_state is not None and viewer_state.muted,
         "nav": "messages",
     }, status=status)
 

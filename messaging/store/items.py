@@ -31,6 +31,10 @@ def S(value: str) -> dict:
     return {"S": value}
 
 
+def N(value: int) -> dict:
+    return {"N": str(value)}
+
+
 def key(pk: str, sk: str) -> dict:
     return {"pk": S(pk), "sk": S(sk)}
 
@@ -154,10 +158,6 @@ def lookup_from_item(item: dict) -> MessageLookup:
         created_at=text(item, "message_sk"),
         sender_uuid=text(item, "sender_uuid"),
     )
-
-
-def N(value: int) -> dict:
-    return {"N": str(value)}
 
 
 def group_item(owner_uuid: str, sort_key: str, message_group_uuid: str, other: UserRef, last_message: str,

@@ -317,6 +317,19 @@ class MessageStore:
         outcome = transact(self.table, state_write_ops(self.table_name, conversation, member_uuid, state))
         return outcome.committed
 
+    def message_senders(self, *, message_group_uuid: str, after: str | None = None):
+        """(created_at, sender uuid) of the conversation's messages that count (those after `after`; not the
+        deleted ones), every page."""
+        condition, values = "pk = :pk", {":pk": items.S(items.message_pk(message_group_uuid))}
+        if after is not None:
+            condition += " AND sk > :after"
+            values[":after"] = items.S(after)
+        for page in self.table.pages("query", KeyConditionExpression=condition, ExpressionAttributeValues=values,
+                                     ProjectionExpression="sk, user_uuid, deleted", ConsistentRead=True):
+            for item in page.get("Items", []):
+                if not items.is_deleted(item):
+                    yield items.text(item, "sk"), items.text(item, "user_uuid")
+
     # ---------------------------------------------------------------- blocks (store/blocks.py)
 
     def block(self, *, blocker_uuid: str, blocked_uuid: str) -> bool:
@@ -453,19 +466,6 @@ class MessageStore:
             messages = list(self.message_senders(message_group_uuid=conversation.message_group_uuid))
             states |= {member: read_state.derived_state(messages, member_uuid=member) for member in missing}
         return states
-
-    def message_senders(self, *, message_group_uuid: str, after: str | None = None):
-        """(created_at, sender uuid) of the conversation's messages that count (those after `after`; not the
-        deleted ones), every page."""
-        condition, values = "pk = :pk", {":pk": items.S(items.message_pk(message_group_uuid))}
-        if after is not None:
-            condition += " AND sk > :after"
-            values[":after"] = items.S(after)
-        for page in self.table.pages("query", KeyConditionExpression=condition, ExpressionAttributeValues=values,
-                                     ProjectionExpression="sk, user_uuid, deleted", ConsistentRead=True):
-            for item in page.get("Items", []):
-                if not items.is_deleted(item):
-                    yield items.text(item, "sk"), items.text(item, "user_uuid")
 
     def _text_unchanged_op(self, message: Message) -> LabelledOp:
         """A stream record carries the text as sent; an edit (store/edits.py) may have changed it since."""

@@ -100,6 +100,10 @@ def test_unreachable_dynamodb_is_503_with_retry_after(client, alice, bob, settin
             lambda: client.get("/api/message_groups", **auth(alice)),
             lambda: client.post("/api/messages", {"message": "hi", "handle": "bob"}, content_type="application/json",
                                 **auth(alice)),
+            lambda: client.get("/api/message_groups/unread", **auth(alice)),
+            lambda: client.post("/api/messages/0b0e8f3c-1111-4111-8111-111111111111/read", {},
+                                content_type="application/json", **auth(alice)),
+            lambda: client.post("/api/messages/0b0e8f3c-1111-4111-8111-111111111111/mute", **auth(alice)),
         ):
             response = request()
             assert "unavailable" in assert_json_error(response, 503)["detail"]

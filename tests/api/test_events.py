@@ -75,7 +75,7 @@ def test_a_message_reaches_both_members_streams_and_no_one_else(alice, bob, caro
             event = found[-1]
             assert event.data == dict(MessageEventSerializer(sent).data)
             assert list(event.data) == ["message_group_uuid", "uuid", "display_name", "handle", "message",
-                                        "created_at"]
+                                        "created_at", "edited_at", "deleted"]
             assert Position.parse(event.id).delivered(sent.uuid)
         # carol's stream keeps beating and carries nothing of theirs
         carols = await streams[carol].until(lambda b: b.is_heartbeat, WAIT)

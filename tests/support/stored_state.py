@@ -25,8 +25,6 @@ def block_rows() -> list[dict]:
 
 
 @contextmanager
-
-
 def table_unchanged(client, table):
     """The block leaves the table's items exactly as they were (for store tests, which have no users)."""
     before_items = table_items(client, table)
@@ -36,8 +34,6 @@ def table_unchanged(client, table):
 
 
 @contextmanager
-
-
 def nothing_stored(client, table):
     """The block leaves the table's items, the user rows and the block rows exactly as they were."""
     before_users, before_blocks = user_rows(), block_rows()
