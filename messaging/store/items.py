@@ -176,7 +176,8 @@ def group_item(owner_uuid: str, sort_key: str, message_group_uuid: str, other: U
 def group_state_attributes(state: MemberState) -> dict:
     """The owner's read state as the group item carries it."""
     return {"unread_count": N(state.unread), "last_read_at": S(state.last_read_at), "muted": {"BOOL": state.muted},
-            HIDDEN: {"BOOL": state.hidden}}
+            # Only while the owner blocks the other member, so an item otherwise keeps its shape.
+            **({HIDDEN: {"BOOL": True}} if state.hidden else {})}
 
 
 def group_from_item(item: dict) -> MessageGroup:

@@ -67,10 +67,11 @@ def group_state_update(table_name: str, owner_uuid: str, group_sk: str, state: M
     return (f"group:{owner_uuid}", {"Update": {
         "TableName": table_name,
         "Key": items.key(items.group_pk(owner_uuid), group_sk),
-        "UpdateExpression": "SET " + ", ".join(f"#{name} = :{name}" for name in attributes),
+        "UpdateExpression": "SET " + ", ".join(f"#{name} = :{name}" for name in attributes)
+                            + ("" if state.hidden else f" REMOVE #{items.HIDDEN}"),
         "ConditionExpression": "attribute_exists(pk)",
         # Names through placeholders: `hidden` is one of DynamoDB's reserved words.
-        "ExpressionAttributeNames": {f"#{name}": name for name in attributes},
+        "ExpressionAttributeNames": {f"#{name}": name for name in [*attributes, items.HIDDEN]},
         "ExpressionAttributeValues": {f":{name}": value for name, value in attributes.items()},
     }})
 

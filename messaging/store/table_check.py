@@ -216,7 +216,8 @@ def _read_state_violations(contents: TableContents, conversation_uuid: str, item
                  if items.text(g, "pk") == items.group_pk(member_uuid)]
         copy = items.group_state_attributes(state)
         for group_item in owned:
-            if any(group_item.get(name) != wanted for name, wanted in copy.items()):
+            if (any(group_item.get(name) != wanted for name, wanted in copy.items())
+                    or items.is_hidden(group_item) != state.hidden):
                 shown = {name: plain(group_item).get(name) for name in copy}
                 found.append(Violation(conversation_uuid, Kind.GROUP_READ_STATE,
                                        f"{member_uuid}'s group item shows {shown}, the conversation item "

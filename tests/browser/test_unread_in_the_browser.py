@@ -19,7 +19,7 @@ def test_counts_appear_clear_on_opening_and_rise_without_a_reload(new_page, live
     services.send_message(sender=bayko, text="Second thing", to=InConversation(group))
     page = new_page()
     log_in(page, live_server, "andrewbrown")
-    row = page.locator(f'li[data-message-group-uuid="{group}"]')
+    row = page.locator(f'li[data-uuid="{group}"]')
     total = page.locator("#unread-total")
     expect(row.locator(".unread-badge")).to_have_text("2 unread")
     expect(row).to_have_class(re.compile(r"\bunread\b"))

@@ -17,7 +17,7 @@ def header_total(html: str) -> str | None:
 
 def badge(html: str, group: str) -> tuple[str, bool]:
     """The conversation's badge text and whether its row stands out as unread."""
-    row = re.search(rf'<li data-message-group-uuid="{group}"( class="unread")?>(.*?)</li>', html, re.S)
+    row = re.search(rf'<li data-uuid="{group}"( class="unread")?>(.*?)</li>', html, re.S)
     text = re.search(r'<span class="unread-badge"[^>]*>(.*?)</span>', row.group(2)).group(1)
     return text, row.group(1) is not None
 

@@ -158,16 +158,10 @@ def test_old_backend_messages_have_no_lookup_item_and_are_not_found(clocked_stor
 
 # Read state as issue 15's branch keeps it: per member in the conversation item, copied onto the group item.
 
-def set_read_state(store, group_uuid, member, *, last_read_at, unread, rev):
-    conversation = store.get_conversation(message_group_uuid=group_uuid)
-    store.client.update_item(
-        TableName=store.table_name, Key=items.conversation_key(group_uuid),
-        UpdateExpression="SET members.#m.last_read_at = :at, members.#m.unread = :n, members.#m.rev = :rev",
-        ExpressionAttributeNames={"#m": member.uuid},
-        ExpressionAttributeValues={":at": {"S": last_read_at}, ":n": {"N": str(unread)}, ":rev": {"N": str(rev)}})
-    store.client.update_item(
-        TableName=store.table_name, Key=items.key(items.group_pk(member.uuid), conversation.group_sks[member.uuid]),
-        UpdateExpression="SET unread_count = :n", ExpressionAttributeValues={":n": {"N": str(unread)}})
+def read_up_to(store, group_uuid, member, message):
+    """The member has read up to `message` (the store's own mark-read)."""
+    store.mark_read(conversation=store.get_conversation(message_group_uuid=group_uuid), member_uuid=member.uuid,
+                    up_to=message.created_at)
 
 
 def read_state(store, group_uuid, member):
@@ -181,15 +175,17 @@ def test_deleting_a_message_the_other_member_has_not_read_lowers_their_count(clo
     read = send(clocked_store, clock, ANDREW, BAYKO, "read")
     unread = [send(clocked_store, clock, ANDREW, BAYKO, text) for text in ("unread one", "unread two")]
     group = read.message_group_uuid
-    set_read_state(clocked_store, group, BAYKO, last_read_at=read.created_at, unread=2, rev=7)
+    read_up_to(clocked_store, group, BAYKO, read)
+    unread_count, rev, group_count = read_state(clocked_store, group, BAYKO)
+    assert unread_count == group_count == 2
 
     edits.delete(message_group_uuid=group, message_uuid=unread[0].uuid, author=ANDREW)
 
-    assert read_state(clocked_store, group, BAYKO) == (1, 8, 1)
+    assert read_state(clocked_store, group, BAYKO) == (1, rev + 1, 1)
     edits.delete(message_group_uuid=group, message_uuid=unread[0].uuid, author=ANDREW)
-    assert read_state(clocked_store, group, BAYKO) == (1, 8, 1), "a repeated delete counts once"
+    assert read_state(clocked_store, group, BAYKO) == (1, rev + 1, 1), "a repeated delete counts once"
     edits.delete(message_group_uuid=group, message_uuid=unread[1].uuid, author=ANDREW)
-    assert read_state(clocked_store, group, BAYKO) == (0, 9, 0)
+    assert read_state(clocked_store, group, BAYKO) == (0, rev + 2, 0)
     assert check_table(clocked_store.client, clocked_store.table_name) == []
 
 
@@ -197,11 +193,14 @@ def test_deleting_a_message_already_read_leaves_the_count(clocked_store, clock, 
     read = send(clocked_store, clock, ANDREW, BAYKO, "read")
     send(clocked_store, clock, ANDREW, BAYKO, "unread")
     group = read.message_group_uuid
-    set_read_state(clocked_store, group, BAYKO, last_read_at=read.created_at, unread=1, rev=3)
+    read_up_to(clocked_store, group, BAYKO, read)
+    before = read_state(clocked_store, group, BAYKO)
+    assert before[0] == 1
 
     edits.delete(message_group_uuid=group, message_uuid=read.uuid, author=ANDREW)
 
-    assert read_state(clocked_store, group, BAYKO) == (1, 3, 1)
+    assert read_state(clocked_store, group, BAYKO) == before
+    assert check_table(clocked_store.client, clocked_store.table_name) == []
 
 
 def test_stream_mode_shows_an_edit_made_before_the_stream_applied_the_message(ddb_backend, clock):
