@@ -15,7 +15,6 @@ from messaging.store.errors import (
     InvalidCursor,
     RecipientUnavailable,
     StoreConflict,
-    StoreError,
     StoreNotFound,
     StoreUnavailable,
 )
@@ -183,15 +182,8 @@ def _publish_if_moved(*, user: User, conversation: Conversation, read: ReadPosit
 
 def _publish_counts(*, user: User, message_group_uuid: str, unread_count: int) -> None:
     """After a committed change of the user's counts (a read, a mute): a `read` event to their streams, so their
-    other tabs and devices follow. Its total costs one Query, and never fails the request whose write is stored."""
-    user_uuid = str(user.uuid)
-    try:
-        total = ddb.get_store().unread_summary(user_uuid=user_uuid).unread_count
-    except StoreError:
-        logger.warning("no read event for %s: the unread total could not be read", user_uuid, exc_info=True)
-        return
-    publish_read(user_uuid=user_uuid, message_group_uuid=message_group_uuid, unread_count=unread_count,
-                 total_unread_count=total)
+    other tabs and devices follow (each stream adds the total)."""
+    publish_read(user_uuid=str(user.uuid), message_group_uuid=message_group_uuid, unread_count=unread_count)
 
 
 def _conversation_of(*, user: User, message_group_uuid: str) -> Conversation:

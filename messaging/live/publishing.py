@@ -3,7 +3,7 @@ from collections.abc import Iterable
 
 from messaging.live import events
 from messaging.live.bus import Envelope, publish
-from messaging.live.serializers import MessageDeletedEventSerializer, MessageEventSerializer, ReadEventSerializer
+from messaging.live.serializers import MessageDeletedEventSerializer, MessageEventSerializer
 from messaging.store.models import Message, MessageLookup
 
 
@@ -16,11 +16,11 @@ def publish_message(*, message: Message, member_uuids: Iterable[str]) -> None:
     publish(Envelope(events.MESSAGE, tuple(member_uuids), message_data(message)))
 
 
-def publish_read(*, user_uuid: str, message_group_uuid: str, unread_count: int, total_unread_count: int) -> None:
-    """The user's unread counts changed (marking read, a new message); to that user's streams only."""
-    data = ReadEventSerializer({"message_group_uuid": message_group_uuid, "unread_count": unread_count,
-                                "total_unread_count": total_unread_count}).data
-    publish(Envelope(events.READ, (user_uuid,), dict(data)))
+def publish_read(*, user_uuid: str, message_group_uuid: str, unread_count: int) -> None:
+    """The user's counts changed (a read, a mute): to that user's streams only. Each stream adds the total as it
+    delivers the event (one Query there), so the request that changed the counts pays no read for it."""
+    publish(Envelope(events.READ, (user_uuid,), {"message_group_uuid": message_group_uuid,
+                                                  "unread_count": unread_count}))
 
 
 def publish_message_updated(*, message: Message, member_uuids: Iterable[str]) -> None:

@@ -2,7 +2,7 @@
 table), then live events, with heartbeats, a retry hint, limits and a clean close."""
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -132,14 +132,18 @@ async def event_stream(*, user_uuid: str, position: Position | None, limits: Lim
         for message in missed:
             position.advance(message_uuid=message.uuid, created_at=message.created_at, window=limits.commit_window)
             yield events.frame(event=events.MESSAGE, data=message_data(message), event_id=position.event_id())
-        async for chunk in _live(connection, position, limits):
+        async def unread_total() -> int:
+            return (await asyncio.to_thread(store.unread_summary, user_uuid=user_uuid)).unread_count
+
+        async for chunk in _live(connection, position, limits, unread_total):
             yield chunk
     finally:
         if connection is not None:
             hub.close(connection)
 
 
-async def _live(connection, position: Position, limits: Limits) -> AsyncIterator[str]:
+async def _live(connection, position: Position, limits: Limits,
+                unread_total: Callable[[], Awaitable[int]]) -> AsyncIterator[str]:
     loop = asyncio.get_running_loop()
     started = last_event = loop.time()
     while True:
@@ -165,5 +169,12 @@ async def _live(connection, position: Position, limits: Limits) -> AsyncIterator
                 continue  # recovered from the table already, or a replayed send
             position.advance(message_uuid=envelope.data["uuid"], created_at=envelope.data["created_at"],
                              window=limits.commit_window)
+        data = envelope.data
+        if envelope.type == events.READ:
+            try:
+                data = {**data, "total_unread_count": await unread_total()}
+            except StoreError as error:
+                logger.warning("live stream: no total for a read event: %r", error)
+                continue  # the page's next poll or reload shows the counts
         last_event = loop.time()
-        yield events.frame(event=envelope.type, data=envelope.data, event_id=position.event_id())
+        yield events.frame(event=envelope.type, data=data, event_id=position.event_id())

@@ -287,20 +287,20 @@ def test_under_wsgi_the_endpoint_catches_up_and_closes_with_a_retry_hint(client,
     assert [b.data["uuid"] for b in messages(found)] == [second.uuid]
 
 
-def test_publish_read_reaches_only_that_users_streams(alice, bob):
-    from messaging.live.publishing import publish_read
-
+def test_a_read_reaches_only_that_users_streams_with_the_total(alice, bob, carol):
     headers = {who: bearer(who) for who in (alice, bob)}
 
     async def scenario():
+        await send(sender=carol, text="still unread", to=ToHandle("bob"))
+        sent = [await send(sender=alice, text=text, to=ToHandle("bob")) for text in ("one", "two")]
+        group = sent[0].message_group_uuid
         streams = {who: stream(headers[who]) for who in (alice, bob)}
         for s in streams.values():
             await s.open()
             await s.next_block(WAIT)
-        group = "9b2f3c4e-1a2b-4c3d-8e9f-0123456789ab"
-        publish_read(user_uuid=str(bob.uuid), message_group_uuid=group, unread_count=0, total_unread_count=3)
+        await sync_to_async(services.mark_read)(user=bob, message_group_uuid=group)
         found = await streams[bob].until(lambda b: b.event == "read", WAIT)
-        assert found[-1].data == {"message_group_uuid": group, "unread_count": 0, "total_unread_count": 3}
+        assert found[-1].data == {"message_group_uuid": group, "unread_count": 0, "total_unread_count": 1}
         assert found[-1].id
         alices = await streams[alice].until(lambda b: b.is_heartbeat, WAIT)
         alices += await streams[alice].until(lambda b: b.is_heartbeat, WAIT)

@@ -87,7 +87,7 @@ def test_the_other_member_sees_new_messages_arrive_and_text_stays_text(new_page,
     assert dialogs == []
     for page in (andrew_page, bayko_page):
         assert page.locator("#messages script").count() == 0
-        assert page.evaluate("document.scripts.length") == 2  # the JSON error texts and messages.js
+        assert page.evaluate("document.scripts.length") == 3  # the JSON error texts, messages.js and blocks.js
 
 
 def test_validation_errors_and_the_character_count_with_javascript(new_page, live_server, members):

@@ -1,5 +1,5 @@
 """Unread counts in Chromium: the badge on the list, the header total, opening clears it, and a new message
-from the other member raises both without a reload (the page's one polling loop)."""
+from the other member raises both without a reload (live events, or polling while the stream is down)."""
 import re
 
 import pytest
@@ -48,8 +48,13 @@ def test_a_message_arriving_in_the_open_conversation_is_read_there(new_page, liv
     log_in(page, live_server, "andrewbrown", next_path=f"/messages/{group}")
     expect(page.locator("#unread-total")).to_have_text("0 unread")
 
-    services.send_message(sender=bayko, text="Seen live", to=InConversation(group))
+    def is_mark_read(response):
+        return response.request.method == "POST" and response.url.endswith(f"/api/messages/{group}/read")
+
+    with page.expect_response(is_mark_read, timeout=POLLED) as marked:
+        services.send_message(sender=bayko, text="Seen live", to=InConversation(group))
     expect(page.locator("#messages .message").last).to_contain_text("Seen live", timeout=POLLED)
+    assert marked.value.ok
     expect(page.locator("#unread-total")).to_have_text("0 unread", timeout=POLLED)
     [listed] = services.list_message_groups(user=andrew).items
     assert listed.unread_count == 0

@@ -88,8 +88,9 @@ def test_ddb_seed_reaches_the_streams_within_a_second(ddb_local_server, users_di
     andrew = opened(LiveStream(streams_url, token_headers(streams_url, "andrewbrown")))
     try:
         env = live_env(ddb_local_server.endpoint_url, users_dir, shared_redis.url)
-        subprocess.run([sys.executable, "manage.py", "ddb", "seed"], cwd=PROJECT_DIR, env=env, check=True,
-                       capture_output=True, timeout=120)
+        # Demo data with the demo password, whatever the suite's DATABASE_URL (the instances share the users).
+        subprocess.run([sys.executable, "manage.py", "ddb", "seed", "--allow-demo-password"], cwd=PROJECT_DIR, env=env,
+                       check=True, capture_output=True, timeout=120)
         finished = time.monotonic()
         for n in range(5):  # the demo conversation's five messages
             andrew.wait_for(lambda b, n=n: len([x for x in andrew.blocks_unlocked() if x.event == "message"]) > n,

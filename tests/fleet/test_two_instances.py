@@ -60,15 +60,17 @@ def test_a_user_disabled_in_the_database_is_refused_by_both_on_the_next_request(
         fleet, redis_client, ddb_local_server, users_dir, shared_redis):
     first, second = fleet
     headers = token_headers(first.base_url, "jake")
+    jake = requests.get(f"{first.base_url}/api/users/@jake/short", headers=headers, timeout=TIMEOUT).json()["uuid"]
+    jakes_entry = f"cruddur:*users.lookup:uuid:{jake}"
     for app in (first, second):
         assert requests.get(f"{app.base_url}/api/message_groups", headers=headers, timeout=TIMEOUT).status_code == 200
     # Both now have the user cached, in the one shared cache (for AUTH_USER_CACHE_SECONDS, 60 s by default).
-    assert redis_client.keys("cruddur:*users.lookup:uuid:*")
+    assert redis_client.keys(jakes_entry)
 
     env = fleet_env(ddb_local_server.endpoint_url, users_dir, shared_redis.url)
     set_active(env, "jake", False)
     try:
-        assert not redis_client.keys("cruddur:*users.lookup:uuid:*")
+        assert not redis_client.keys(jakes_entry)
         for app in (second, first):
             refused = requests.get(f"{app.base_url}/api/message_groups", headers=headers, timeout=TIMEOUT)
             assert refused.status_code == 403

@@ -63,8 +63,8 @@ def assert_group_invariants(store, group_uuid, members):
     assert check_table(store.client, store.table_name) == []
 
 
-def test_8_threads_x_50_sends_into_one_conversation(local_store):
-    store = local_store
+def test_8_threads_x_50_sends_into_one_conversation(fresh_local_store):
+    store = fresh_local_store
     group = store.send_to_user(sender=ANDREW, recipient=BAYKO, text="start").message_group_uuid
 
     def send_many(worker):
