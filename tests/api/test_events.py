@@ -7,7 +7,7 @@ import pytest
 from asgiref.sync import async_to_sync, sync_to_async
 
 from cruddur.asgi import application
-from messaging import ddb, services
+from messaging import ddb, message_edits, services
 from messaging.live.events import Position
 from messaging.live.serializers import MessageEventSerializer
 from messaging.recipients import InConversation, ToHandle
@@ -305,6 +305,34 @@ def test_a_read_reaches_only_that_users_streams_with_the_total(alice, bob, carol
         alices = await streams[alice].until(lambda b: b.is_heartbeat, WAIT)
         alices += await streams[alice].until(lambda b: b.is_heartbeat, WAIT)
         assert all(b.event is None for b in alices)
+        for s in streams.values():
+            await s.close()
+
+    run(scenario)
+
+
+def test_an_edit_and_a_delete_reach_both_members_streams_and_no_one_else(alice, bob, carol):
+    headers = {who: bearer(who) for who in (alice, bob, carol)}
+    edit = sync_to_async(message_edits.edit_message)
+    delete = sync_to_async(message_edits.delete_message)
+
+    async def scenario():
+        sent = await send(sender=alice, text="helo", to=ToHandle("bob"))
+        streams = {who: stream(headers[who]) for who in (alice, bob, carol)}
+        for s in streams.values():
+            await s.open()
+            await s.next_block(WAIT)
+        await edit(author=alice, message_group_uuid=sent.message_group_uuid, message_uuid=sent.uuid, text="hello")
+        await delete(author=alice, message_group_uuid=sent.message_group_uuid, message_uuid=sent.uuid)
+        for who in (alice, bob):
+            updated = (await streams[who].until(lambda b: b.event == "message_updated", WAIT))[-1]
+            assert (updated.data["uuid"], updated.data["message"]) == (sent.uuid, "hello")
+            assert updated.data["edited_at"] and updated.data["deleted"] is False
+            deleted = (await streams[who].until(lambda b: b.event == "message_deleted", WAIT))[-1]
+            assert deleted.data == {"message_group_uuid": sent.message_group_uuid, "uuid": sent.uuid, "deleted": True}
+        carols = await streams[carol].until(lambda b: b.is_heartbeat, WAIT)
+        carols += await streams[carol].until(lambda b: b.is_heartbeat, WAIT)
+        assert all(b.event is None for b in carols)
         for s in streams.values():
             await s.close()
 
