@@ -2,12 +2,15 @@
 block wins every send that starts after it is acknowledged, edits never make a group item show an older message."""
 import threading
 import time
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
 
 from messaging.devtools.dynamodb_local import DynamoDBLocal, DynamoDBLocalError
+from messaging.store import schema
+from messaging.store.client import ClientSettings, make_client
 from messaging.store.edits import MessageEdits
 from messaging.store.errors import RecipientUnavailable
 from messaging.store.models import UserRef
@@ -20,11 +23,6 @@ pytestmark = pytest.mark.ddb_local
 
 
 def store_on(server):
-    import uuid
-
-    from messaging.store import schema
-    from messaging.store.client import ClientSettings, make_client
-
     client = make_client(ClientSettings(region="us-east-1", endpoint_url=server.endpoint_url,
                                         max_pool_connections=16))
     table = f"concurrency-{uuid.uuid4().hex[:8]}"
