@@ -2,7 +2,6 @@
 import contextlib
 import hashlib
 import json
-import logging
 from dataclasses import replace
 
 from messaging import ddb
@@ -32,7 +31,6 @@ from messaging.validation import is_idempotency_key, is_uuid, message_errors, pa
 from users.models import User
 from users.selectors import active_user_by_handle
 
-logger = logging.getLogger(__name__)
 
 def user_ref(*, user: User) -> UserRef:
     return UserRef(str(user.uuid), user.handle, user.display_name)
