@@ -6,7 +6,7 @@ import pytest
 import requests
 
 from bench.harness import PASSWORD, manage, token_headers
-from tests.support.fleet import fleet_env
+from tests.support.fleet import fleet_env, save_user
 
 pytestmark = pytest.mark.ddb_local
 
@@ -51,23 +51,26 @@ def test_a_rename_in_the_admin_shows_on_both_instances_at_once(fleet, redis_clie
     found = admin.get(f"{second.base_url}/admin/users/user/", params={"q": "gakar@"}, timeout=TIMEOUT).text
     [change_path] = set(re.findall(r'href="(/admin/users/user/\d+/change/)[^"]*"', found))
     form = admin.get(f"{second.base_url}{change_path}", timeout=TIMEOUT)
-    saved = admin.post(f"{second.base_url}{change_path}", data={
-        "handle": "Gakar2", "display_name": "Ambassador Gakar", "email": "gakar@cruddur.example", "bio": "",
-        "cognito_user_id": "", "is_active": "on", "csrfmiddlewaretoken": admin.cookies["csrftoken"],
-    }, headers={"Referer": form.url}, allow_redirects=False, timeout=TIMEOUT)
-    assert saved.status_code == 302, saved.text[:2000]
+    try:
+        saved = admin.post(f"{second.base_url}{change_path}", data={
+            "handle": "Gakar2", "display_name": "Ambassador Gakar", "email": "gakar@cruddur.example", "bio": "",
+            "cognito_user_id": "", "is_active": "on", "csrfmiddlewaretoken": admin.cookies["csrftoken"],
+        }, headers={"Referer": form.url}, allow_redirects=False, timeout=TIMEOUT)
+        assert saved.status_code == 302, saved.text[:2000]
 
-    for app in (first, second):
-        assert names(requests.get(f"{app.base_url}/api/message_groups", headers=londo, timeout=TIMEOUT)) == {
-            ("Gakar2", "Ambassador Gakar")}
-        messages = requests.get(f"{app.base_url}/api/messages/{group}", headers=gakar, timeout=TIMEOUT)
-        assert messages.status_code == 200
-        assert [(m["handle"], m["display_name"]) for m in messages.json()] == [
-            ("londo", "Londo Mollari"), ("Gakar2", "Ambassador Gakar")]
-    gakar_list = requests.get(f"{first.base_url}/api/message_groups", headers=gakar, timeout=TIMEOUT)
-    assert names(gakar_list) == {("londo", "Londo Mollari")}
-    page = form_session(first.base_url, "/login", {"username": "londo", "password": PASSWORD})
-    listing = page.get(f"{first.base_url}/messages", timeout=TIMEOUT).text
-    assert '<span class="handle">@Gakar2</span>' in listing and "Citizen Gakar" not in listing
-    conversation = page.get(f"{second.base_url}/messages/{group}", timeout=TIMEOUT, cookies=page.cookies).text
-    assert "Ambassador Gakar" in conversation
+        for app in (first, second):
+            assert names(requests.get(f"{app.base_url}/api/message_groups", headers=londo, timeout=TIMEOUT)) == {
+                ("Gakar2", "Ambassador Gakar")}
+            messages = requests.get(f"{app.base_url}/api/messages/{group}", headers=gakar, timeout=TIMEOUT)
+            assert messages.status_code == 200
+            assert [(m["handle"], m["display_name"]) for m in messages.json()] == [
+                ("londo", "Londo Mollari"), ("Gakar2", "Ambassador Gakar")]
+        gakar_list = requests.get(f"{first.base_url}/api/message_groups", headers=gakar, timeout=TIMEOUT)
+        assert names(gakar_list) == {("londo", "Londo Mollari")}
+        page = form_session(first.base_url, "/login", {"username": "londo", "password": PASSWORD})
+        listing = page.get(f"{first.base_url}/messages", timeout=TIMEOUT).text
+        assert '<span class="handle">@Gakar2</span>' in listing and "Citizen Gakar" not in listing
+        conversation = page.get(f"{second.base_url}/messages/{group}", timeout=TIMEOUT, cookies=page.cookies).text
+        assert "Ambassador Gakar" in conversation
+    finally:  # the instances' users are shared by the whole fleet suite
+        save_user(env, "Gakar2", handle="Gakar", display_name="Citizen Gakar")

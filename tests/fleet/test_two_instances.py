@@ -1,13 +1,11 @@
 """Two app instances act as one: one password budget, one throttle window per user, and a user disabled in the
 database refused by both on their very next request (the invalidation reaches both through the shared cache)."""
-import subprocess
-import sys
 
 import pytest
 import requests
 
-from bench.harness import PASSWORD, PROJECT_DIR, token_headers
-from tests.support.fleet import fleet_env
+from bench.harness import PASSWORD, token_headers
+from tests.support.fleet import fleet_env, save_user
 
 pytestmark = pytest.mark.ddb_local
 
@@ -49,13 +47,6 @@ def test_a_throttle_window_counted_on_one_is_seen_by_the_other(fleet, redis_clie
         assert 1 <= int(refused.headers["Retry-After"]) <= 60
 
 
-def set_active(env: dict, handle: str, active: bool) -> None:
-    """In a process of its own, as an operator's shell or the admin would: the ORM save sends the invalidation."""
-    code = ("import django; django.setup(); from users.models import User; "
-            f"u = User.objects.get_by_handle({handle!r}); u.is_active = {active!r}; u.save()")
-    subprocess.run([sys.executable, "-c", code], cwd=PROJECT_DIR, env=env, check=True, timeout=60)
-
-
 def test_a_user_disabled_in_the_database_is_refused_by_both_on_the_next_request(
         fleet, redis_client, ddb_local_server, users_dir, shared_redis):
     first, second = fleet
@@ -68,7 +59,7 @@ def test_a_user_disabled_in_the_database_is_refused_by_both_on_the_next_request(
     assert redis_client.keys(jakes_entry)
 
     env = fleet_env(ddb_local_server.endpoint_url, users_dir, shared_redis.url)
-    set_active(env, "jake", False)
+    save_user(env, "jake", is_active=False)
     try:
         assert not redis_client.keys(jakes_entry)
         for app in (second, first):
@@ -76,5 +67,5 @@ def test_a_user_disabled_in_the_database_is_refused_by_both_on_the_next_request(
             assert refused.status_code == 403
             assert refused.json() == {"detail": "This account is disabled."}
     finally:
-        set_active(env, "jake", True)
+        save_user(env, "jake", is_active=True)
     assert requests.get(f"{first.base_url}/api/message_groups", headers=headers, timeout=TIMEOUT).status_code == 200
