@@ -335,38 +335,39 @@ class MessageStore:
     def block(self, *, blocker_uuid: str, blocked_uuid: str) -> bool:
         """Store the block and hide the two users' conversation from the blocker's list, in one transaction;
         False if it was already stored (then nothing changes)."""
-        backoff = Backoff(self.retry_deadline_seconds)
-        for attempt in itertools.count():
-            conversation = self._conversation_between(blocker_uuid, blocked_uuid)
+        def ops(conversation: Conversation | None) -> list[LabelledOp]:
             if conversation is not None and conversation.legacy:
-                conversation, _ = self.legacy.adopt(conversation)
+                conversation, _ = self.legacy.adopt(conversation)  # hidden is member state: it needs the item
             blocked_at = format_time(self.clock())
-            ops = [("block", put_new(self.table_name, items.block_item(blocker_uuid, blocked_uuid, blocked_at)))]
+            put = ("block", put_new(self.table_name, items.block_item(blocker_uuid, blocked_uuid, blocked_at)))
             if conversation is None:
                 # A first message committing meanwhile starts a conversation this block must hide: look again.
-                ops.append(blocks.no_pair_check(self.table_name, blocker_uuid, blocked_uuid))
-            else:
-                ops += self._hidden_ops(conversation, blocker_uuid, hidden=True)
-            outcome = transact(self.table, ops)
-            if outcome.committed:
-                return True
-            if "block" in outcome.failed:
-                return False
-            backoff.pause(attempt)
+                return [put, blocks.no_pair_check(self.table_name, blocker_uuid, blocked_uuid)]
+            return [put, *self._hidden_ops(conversation, blocker_uuid, hidden=True)]
+
+        return self._change_block(blocker_uuid, blocked_uuid, ops)
 
     def unblock(self, *, blocker_uuid: str, blocked_uuid: str) -> bool:
         """Remove the block and show the conversation in the blocker's list again, in one transaction; False if
         there was no block (then nothing changes)."""
-        backoff = Backoff(self.retry_deadline_seconds)
-        for attempt in itertools.count():
-            conversation = self._conversation_between(blocker_uuid, blocked_uuid)
-            ops = [("block", {"Delete": {
+        def ops(conversation: Conversation | None) -> list[LabelledOp]:
+            delete_block = ("block", {"Delete": {
                 "TableName": self.table_name, "Key": items.block_key(blocker_uuid, blocked_uuid),
                 "ConditionExpression": "attribute_exists(pk)",
-            }})]
+            }})
             if conversation is not None and blocker_uuid in conversation.hidden_for:
-                ops += self._hidden_ops(conversation, blocker_uuid, hidden=False)
-            outcome = transact(self.table, ops)
+                return [delete_block, *self._hidden_ops(conversation, blocker_uuid, hidden=False)]
+            return [delete_block]
+
+        return self._change_block(blocker_uuid, blocked_uuid, ops)
+
+    def _change_block(self, blocker_uuid: str, blocked_uuid: str,
+                      ops: Callable[[Conversation | None], list[LabelledOp]]) -> bool:
+        """One block write with the conversation as it now is, retried on lost races; False when the block item's
+        own condition failed (already blocked, or not blocked): then nothing changed."""
+        backoff = Backoff(self.retry_deadline_seconds)
+        for attempt in itertools.count():
+            outcome = transact(self.table, ops(self._conversation_between(blocker_uuid, blocked_uuid)))
             if outcome.committed:
                 return True
             if "block" in outcome.failed:
