@@ -19,26 +19,25 @@ from datetime import datetime
 from typing import Literal
 
 from messaging.store import blocks, items, read_state
+from messaging.store.blocks import BlockOps
 from messaging.store.calls import Backoff, Table
-from messaging.store.cursors import decode_cursor, encode_cursor
 from messaging.store.errors import IdempotencyKeyReused, RecipientUnavailable, StoreNotFound
 from messaging.store.legacy import BackfillReport, LegacyConversations
-from messaging.store.member_writes import MemberWrite, conversation_update, group_state_update, state_write_ops
+from messaging.store.member_writes import MemberWrite, conversation_update, group_state_update
 from messaging.store.models import (
-    BlockedUser,
     Conversation,
     IdempotencyReceipt,
     Message,
     MessageGroup,
     NamesRefreshReport,
     Page,
-    ReadPosition,
-    UnreadSummary,
     UserRef,
 )
 from messaging.store.name_refresh import NameResolver, ProgressReporter, refresh_names
+from messaging.store.paging import query_page
 from messaging.store.read_state import MemberState
-from messaging.store.timefmt import format_time, later_than, next_microsecond, utc_now
+from messaging.store.read_state_ops import ReadStateOps
+from messaging.store.timefmt import later_than, next_microsecond, utc_now
 from messaging.store.transactions import LabelledOp, Outcome, delete, put_new, transact
 
 logger = logging.getLogger(__name__)
@@ -48,7 +47,7 @@ GroupUpdates = Literal["inline", "stream"]
 RECEIPT_TTL_SECONDS = 24 * 3600
 
 
-class MessageStore:
+class MessageStore(ReadStateOps, BlockOps):
     def __init__(
         self,
         client,
@@ -104,14 +103,14 @@ class MessageStore:
                     after: str | None = None) -> Page[MessageGroup]:
         """A user's conversations, newest first, without those hidden by a block (one Query unless hidden
         ones must be skipped to fill the page)."""
-        return self._page(items.group_pk(user_uuid), limit, before, after, items.group_from_item,
-                          newest_first=True, visible_only=True)
+        return query_page(self.table, items.group_pk(user_uuid), limit, before, after,
+                          decode=items.group_from_item, newest_first=True, visible_only=True)
 
     def list_messages(self, *, message_group_uuid: str, limit: int, before: str | None = None,
                       after: str | None = None) -> Page[Message]:
         """A page of a conversation's messages, oldest first (one Query)."""
-        return self._page(items.message_pk(message_group_uuid), limit, before, after, items.message_from_item,
-                          newest_first=False)
+        return query_page(self.table, items.message_pk(message_group_uuid), limit, before, after,
+                          decode=items.message_from_item, newest_first=False)
 
     def groups_changed_after(self, *, user_uuid: str, after: str) -> list[MessageGroup]:
         """Every conversation of the user with a message stored after the time `after`, oldest change first:
@@ -266,125 +265,7 @@ class MessageStore:
             backoff.pause(attempt)
             conversation = self._conversation_after(outcome, message.message_group_uuid)
 
-    # ---------------------------------------------------------------- read state
 
-    def mark_read(self, *, conversation: Conversation, member_uuid: str, up_to: str | None = None) -> ReadPosition:
-        """Move the member's read position forward to `up_to` (default and at most: the newest message).
-
-        Writes nothing when the position would not move forward. Reading to the newest message is one
-        transaction; an older `up_to` also counts the other member's messages after it (one paginated Query).
-        """
-        def read(current: Conversation, state: MemberState) -> MemberState | None:
-            newest = self._newest_message_at(current)
-            target = newest if up_to is None else min(up_to, newest)
-            if target <= state.last_read_at:
-                return None
-            if target == newest:
-                return state.written(last_read_at=target, unread=0)
-            senders = self.message_senders(message_group_uuid=current.message_group_uuid, after=target)
-            return state.written(last_read_at=target,
-                                 unread=read_state.count_unread(senders, member_uuid=member_uuid, last_read_at=target))
-
-        state = self._write_member_state(conversation, member_uuid, read)
-        return ReadPosition(conversation.message_group_uuid, state.last_read_at, state.unread)
-
-    def set_muted(self, *, conversation: Conversation, member_uuid: str, muted: bool) -> MemberState:
-        """Mute or unmute the conversation for the member; muting a muted one writes nothing. The member's state
-        as it now is."""
-        def mute(current: Conversation, state: MemberState) -> MemberState | None:
-            return None if state.muted == muted else state.written(muted=muted)
-
-        return self._write_member_state(conversation, member_uuid, mute)
-
-    def unread_summary(self, *, user_uuid: str) -> UnreadSummary:
-        """The unread total over the user's unmuted conversations and how many have any (one paginated Query);
-        conversations hidden by a block count nothing."""
-        total = conversations = 0
-        for page in self.table.pages("query", KeyConditionExpression="pk = :pk",
-                                     ExpressionAttributeValues={":pk": items.S(items.group_pk(user_uuid))},
-                                     # `hidden` is one of DynamoDB's reserved words.
-                                     ProjectionExpression="unread_count, muted, #hidden",
-                                     ExpressionAttributeNames={"#hidden": items.HIDDEN}, ConsistentRead=True):
-            for item in page.get("Items", []):
-                unread = int(item.get("unread_count", {}).get("N", "0"))
-                if unread and not item.get("muted", {}).get("BOOL", False) and not items.is_hidden(item):
-                    total, conversations = total + unread, conversations + 1
-        return UnreadSummary(total, conversations)
-
-    def store_member_state(self, *, conversation: Conversation, member_uuid: str, state: MemberState) -> bool:
-        """Write a member's state as computed by an operator's recount, unless the conversation or that member's
-        state changed since `conversation` was read (False: read it again and recount)."""
-        outcome = transact(self.table, state_write_ops(self.table_name, conversation, member_uuid, state))
-        return outcome.committed
-
-    def message_senders(self, *, message_group_uuid: str, after: str | None = None):
-        """(created_at, sender uuid) of the conversation's messages that count (those after `after`; not the
-        deleted ones), every page."""
-        condition, values = "pk = :pk", {":pk": items.S(items.message_pk(message_group_uuid))}
-        if after is not None:
-            condition += " AND sk > :after"
-            values[":after"] = items.S(after)
-        for page in self.table.pages("query", KeyConditionExpression=condition, ExpressionAttributeValues=values,
-                                     ProjectionExpression="sk, user_uuid, deleted", ConsistentRead=True):
-            for item in page.get("Items", []):
-                if not items.is_deleted(item):
-                    yield items.text(item, "sk"), items.text(item, "user_uuid")
-
-    # ---------------------------------------------------------------- blocks (store/blocks.py)
-
-    def block(self, *, blocker_uuid: str, blocked_uuid: str) -> bool:
-        """Store the block and hide the two users' conversation from the blocker's list, in one transaction;
-        False if it was already stored (then nothing changes)."""
-        def ops(conversation: Conversation | None) -> list[LabelledOp]:
-            if conversation is not None and conversation.legacy:
-                conversation, _ = self.legacy.adopt(conversation)  # hidden is member state: it needs the item
-            blocked_at = format_time(self.clock())
-            put = ("block", put_new(self.table_name, items.block_item(blocker_uuid, blocked_uuid, blocked_at)))
-            if conversation is None:
-                # A first message committing meanwhile starts a conversation this block must hide: look again.
-                return [put, blocks.no_pair_check(self.table_name, blocker_uuid, blocked_uuid)]
-            return [put, *self._hidden_ops(conversation, blocker_uuid, hidden=True)]
-
-        return self._change_block(blocker_uuid, blocked_uuid, ops)
-
-    def unblock(self, *, blocker_uuid: str, blocked_uuid: str) -> bool:
-        """Remove the block and show the conversation in the blocker's list again, in one transaction; False if
-        there was no block (then nothing changes)."""
-        def ops(conversation: Conversation | None) -> list[LabelledOp]:
-            delete_block = ("block", {"Delete": {
-                "TableName": self.table_name, "Key": items.block_key(blocker_uuid, blocked_uuid),
-                "ConditionExpression": "attribute_exists(pk)",
-            }})
-            if conversation is not None and blocker_uuid in conversation.hidden_for:
-                return [delete_block, *self._hidden_ops(conversation, blocker_uuid, hidden=False)]
-            return [delete_block]
-
-        return self._change_block(blocker_uuid, blocked_uuid, ops)
-
-    def _change_block(self, blocker_uuid: str, blocked_uuid: str,
-                      ops: Callable[[Conversation | None], list[LabelledOp]]) -> bool:
-        """One block write with the conversation as it now is, retried on lost races; False when the block item's
-        own condition failed (already blocked, or not blocked): then nothing changed."""
-        backoff = Backoff(self.retry_deadline_seconds)
-        for attempt in itertools.count():
-            outcome = transact(self.table, ops(self._conversation_between(blocker_uuid, blocked_uuid)))
-            if outcome.committed:
-                return True
-            if "block" in outcome.failed:
-                return False
-            backoff.pause(attempt)
-
-    def list_blocked(self, *, blocker_uuid: str) -> list[BlockedUser]:
-        """Everyone `blocker` blocks, in uuid order (one Query per page of blocks)."""
-        pages = self.table.pages("query", KeyConditionExpression="pk = :pk", ConsistentRead=True,
-                                 ExpressionAttributeValues={":pk": items.S(items.block_pk(blocker_uuid))})
-        return [items.blocked_from_item(item) for page in pages for item in page.get("Items", [])]
-
-    def _hidden_ops(self, conversation: Conversation, owner_uuid: str, *, hidden: bool) -> list[LabelledOp]:
-        """Hide (or show again) the conversation in `owner`'s list: a write of their member state, so it is
-        guarded like every other (the conversation's `last_message_at`, their `rev` and group item)."""
-        state = self._states(conversation)[owner_uuid]
-        return state_write_ops(self.table_name, conversation, owner_uuid, state.written(hidden=hidden))
 
     # ---------------------------------------------------------------- names (store/name_refresh.py)
 
@@ -393,39 +274,6 @@ class MessageStore:
         return refresh_names(self.table, resolve=resolve, only_user_uuid=only_user_uuid, progress=progress)
 
     # ---------------------------------------------------------------- internals
-
-    def _write_member_state(self, conversation: Conversation, member_uuid: str,
-                            change: Callable[[Conversation, MemberState], MemberState | None]) -> MemberState:
-        """Apply `change` to the member's current state and store it (no write when it returns None), retrying
-        lost races with the conversation the cancelled transaction returned."""
-        backoff = Backoff(self.retry_deadline_seconds)
-        for attempt in itertools.count():
-            if conversation.legacy:
-                conversation, _ = self.legacy.adopt(conversation)
-            state = self._states(conversation)[member_uuid]
-            changed = change(conversation, state)
-            if changed is None:
-                return state
-            outcome = transact(self.table, state_write_ops(self.table_name, conversation, member_uuid, changed))
-            if outcome.committed:
-                return changed
-            backoff.pause(attempt)
-            conversation = self._conversation_after(outcome, conversation.message_group_uuid)
-            if conversation is None:
-                raise StoreNotFound("the conversation disappeared")
-
-    def _newest_message_at(self, conversation: Conversation) -> str:
-        """The newest message's time: the conversation's `last_message_at`, except in stream mode, where that
-        follows the stream handler, so the messages are asked (one Query)."""
-        if self.group_updates == "inline":
-            return conversation.last_message_at
-        response = self.table.call("query", TableName=self.table_name, KeyConditionExpression="pk = :pk",
-                                   ExpressionAttributeValues={
-                                       ":pk": items.S(items.message_pk(conversation.message_group_uuid))},
-                                   ProjectionExpression="sk", ScanIndexForward=False, Limit=1, ConsistentRead=True)
-        found = response.get("Items", [])
-        return max(conversation.last_message_at, found[0]["sk"]["S"] if found else "")
-
 
     def _conversation_between(self, a_uuid: str, b_uuid: str) -> Conversation | None:
         message_group_uuid = items.pair_message_group_uuid(self.table.get(items.pair_key(a_uuid, b_uuid)))
@@ -457,16 +305,6 @@ class MessageStore:
         return [conversation_update(self.table_name, conversation, writes, same_group_sks=True),
                 *[group_state_update(self.table_name, member.uuid, conversation.group_sks[member.uuid],
                                      states[member.uuid]) for member in members]]
-
-    def _states(self, conversation: Conversation) -> dict[str, MemberState]:
-        """Both members' read states; a member with none stored gets it derived from the messages (one
-        paginated Query, once per conversation from before read state)."""
-        states = dict(conversation.states)
-        missing = [member.uuid for member in conversation.members if member.uuid not in states]
-        if missing:
-            messages = list(self.message_senders(message_group_uuid=conversation.message_group_uuid))
-            states |= {member: read_state.derived_state(messages, member_uuid=member) for member in missing}
-        return states
 
     def _text_unchanged_op(self, message: Message) -> LabelledOp:
         """A stream record carries the text as sent; an edit (store/edits.py) may have changed it since."""
@@ -516,51 +354,3 @@ class MessageStore:
         if stored["request_hash"]["S"] != receipt.request_hash:
             raise IdempotencyKeyReused("this Idempotency-Key was used for a different message")
         return items.message_from_receipt(stored)
-
-    def _page(self, pk: str, limit: int, before: str | None, after: str | None,
-              decode: Callable[[dict], object], newest_first: bool, visible_only: bool = False) -> Page:
-        values = {":pk": items.S(pk)}
-        condition = "pk = :pk"
-        if after is not None:
-            condition += " AND sk > :cursor"
-            values[":cursor"] = items.S(decode_cursor(after))
-        elif before is not None:
-            condition += " AND sk < :cursor"
-            values[":cursor"] = items.S(decode_cursor(before))
-        # One page of Limit + 1 (the extra item says whether more exist), so one Query, not a paginator.
-        query = {"TableName": self.table_name, "KeyConditionExpression": condition,
-                 "ExpressionAttributeValues": values, "ScanIndexForward": after is not None,
-                 "Limit": limit + 1, "ConsistentRead": True}
-        if visible_only:
-            # Limit counts items before the filter: a page with hidden items asks again to fill itself.
-            query["FilterExpression"] = "attribute_not_exists(#hidden) OR #hidden = :shown"
-            query["ExpressionAttributeNames"] = {"#hidden": items.HIDDEN}
-            values[":shown"] = {"BOOL": False}
-        found = []
-        while True:
-            response = self.table.call("query", **query)
-            found += response.get("Items", [])
-            if len(found) > limit or "LastEvaluatedKey" not in response:
-                break
-            query["ExclusiveStartKey"] = response["LastEvaluatedKey"]
-        has_more, found = len(found) > limit, found[:limit]
-        # `found` runs away from the cursor: newest first for before-pages, oldest first for after-pages.
-        next_cursor = encode_cursor(found[-1]["sk"]["S"]) if has_more else None
-        if after is not None:
-            direction = "after"
-            newest = found[-1] if found else None
-        else:
-            direction = "before"
-            newest = found[0] if found else None
-        newest_cursor = encode_cursor(newest["sk"]["S"]) if newest else None
-        # Polling continues from the newest item seen: this page's, else the cursor it was asked from.
-        poll_cursor = (newest_cursor or after) if before is None else None
-        in_time_order = found if after is not None else found[::-1]
-        ordered = in_time_order[::-1] if newest_first else in_time_order
-        return Page(
-            items=[decode(item) for item in ordered],
-            next_cursor=next_cursor,
-            direction=direction,
-            newest_cursor=newest_cursor,
-            poll_cursor=poll_cursor,
-        )
