@@ -230,6 +230,9 @@ LOCAL_TOKEN_LIFETIME_SECONDS = env_int("LOCAL_TOKEN_LIFETIME_SECONDS", 3600)
 JWT_LEEWAY_SECONDS = env_int("JWT_LEEWAY_SECONDS", 30)
 # How long a token's user stays cached (users.lookup); saving the user drops it sooner.
 AUTH_USER_CACHE_SECONDS = env_int("AUTH_USER_CACHE_SECONDS", 60)
+# How long a conversation stays in the shared cache (messaging.conversation_cache); each write through this app
+# refreshes it, and a stale entry costs one cancelled transaction, never a wrong write.
+CONVERSATION_CACHE_SECONDS = env_int("CONVERSATION_CACHE_SECONDS", 3600)
 # Where the pool's signing keys are; unset means Cognito's own JWKS address for the pool.
 COGNITO_JWKS_URL = env_str("COGNITO_JWKS_URL")
 

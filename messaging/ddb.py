@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
+from messaging.conversation_cache import SharedConversationCache
 from messaging.devtools import ddb_call_counter
 from messaging.store.client import ClientSettings, make_client
 from messaging.store.store import MessageStore
@@ -69,4 +70,5 @@ def _reset_on_setting_change(setting, **kwargs):
 
 @functools.cache
 def get_store() -> MessageStore:
-    return MessageStore(get_client(), settings.DDB_MESSAGE_TABLE, group_updates=settings.MESSAGING_GROUP_UPDATES)
+    return MessageStore(get_client(), settings.DDB_MESSAGE_TABLE, group_updates=settings.MESSAGING_GROUP_UPDATES,
+                        conversation_cache=SharedConversationCache())

@@ -59,6 +59,8 @@ class Conversation:
     legacy: bool = False  # written by the old backend: no conversation item yet
     # Each member's read state, for the members that have one stored (see read_state.py).
     states: dict[str, MemberState] = field(default_factory=dict)
+    # Read from the conversation cache: right about the members, possibly behind on the rest.
+    from_cache: bool = False
 
     @property
     def hidden_for(self) -> frozenset[str]:

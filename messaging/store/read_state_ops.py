@@ -7,6 +7,7 @@ conversation the cancelled transaction returned. A change that changes nothing w
 """
 import itertools
 from collections.abc import Callable
+from dataclasses import replace
 
 from messaging.store import items, read_state
 from messaging.store.calls import Backoff, Table
@@ -97,10 +98,17 @@ class ReadStateOps:
                 conversation, _ = self.legacy.adopt(conversation)
             state = self._states(conversation)[member_uuid]
             changed = change(conversation, state)
+            if changed is None and conversation.from_cache:
+                # "Nothing to write" is decided on the stored state: a cached one may be behind.
+                conversation = self._stored_conversation(conversation.message_group_uuid)
+                if conversation is None:
+                    raise StoreNotFound("the conversation disappeared")
+                continue
             if changed is None:
                 return state
             outcome = transact(self.table, state_write_ops(self.table_name, conversation, member_uuid, changed))
             if outcome.committed:
+                self._remember(replace(conversation, states={**conversation.states, member_uuid: changed}))
                 return changed
             backoff.pause(attempt)
             conversation = self._conversation_after(outcome, conversation.message_group_uuid)

@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
-from typing import Literal
+from typing import Literal, Protocol
 
 from messaging.store import blocks, items, read_state
 from messaging.store.blocks import BlockOps
@@ -47,6 +47,15 @@ GroupUpdates = Literal["inline", "stream"]
 RECEIPT_TTL_SECONDS = 24 * 3600
 
 
+class ConversationCache(Protocol):
+    """Conversation items by uuid, shared by the processes (the app gives one over its cache; see
+    messaging/conversation_cache.py). Never the authority for a write: the transactions' conditions are."""
+
+    def get(self, message_group_uuid: str) -> dict | None: ...
+
+    def set(self, message_group_uuid: str, item: dict) -> None: ...
+
+
 class MessageStore(ReadStateOps, BlockOps):
     def __init__(
         self,
@@ -57,6 +66,7 @@ class MessageStore(ReadStateOps, BlockOps):
         group_updates: GroupUpdates = "inline",
         # Lost races are retried until then; a request's DynamoDB work has a deadline of a few seconds.
         retry_deadline_seconds: float = 3.0,
+        conversation_cache: ConversationCache | None = None,
     ):
         self.client = client
         self.table_name = table_name
@@ -65,6 +75,7 @@ class MessageStore(ReadStateOps, BlockOps):
         self.retry_deadline_seconds = retry_deadline_seconds
         self.table = Table(client, table_name)
         self.legacy = LegacyConversations(self.table)
+        self.conversation_cache = conversation_cache
 
     # ---------------------------------------------------------------- reads
 
@@ -77,14 +88,19 @@ class MessageStore(ReadStateOps, BlockOps):
         return conversation
 
     def get_conversation_of_member(self, *, message_group_uuid: str, member_uuid: str) -> Conversation | None:
-        """The conversation if `member_uuid` is one of its members, else None.
+        """The conversation if `member_uuid` is one of its members, else None; from the conversation cache when
+        it holds it (no DynamoDB call), marked `from_cache`.
 
-        A missing conversation and someone else's cost the same DynamoDB calls, so a caller cannot tell
-        them apart by time: after backfill one GetItem each; before it, the GSI search a missing one needs
-        is made for someone else's too.
+        A missing conversation and someone else's cost the same calls, so a caller cannot tell them apart by
+        time: a cache read and, after backfill, one GetItem each (someone else's is read even when cached);
+        before backfill, the GSI search a missing one needs is made for someone else's too.
         """
+        cached = self._cached_conversation(message_group_uuid)
+        if cached is not None and cached.member(member_uuid) is not None:
+            return cached
         conversation = self._stored_conversation(message_group_uuid)
         if conversation is not None and conversation.member(member_uuid) is not None:
+            self._remember(conversation)
             return conversation
         if self.legacy.is_backfilled():
             return None
@@ -94,6 +110,15 @@ class MessageStore(ReadStateOps, BlockOps):
     def _stored_conversation(self, message_group_uuid: str) -> Conversation | None:
         item = self.table.get(items.conversation_key(message_group_uuid))
         return items.conversation_from_item(item) if item is not None else None
+
+    def _cached_conversation(self, message_group_uuid: str) -> Conversation | None:
+        item = self.conversation_cache.get(message_group_uuid) if self.conversation_cache else None
+        return replace(items.conversation_from_item(item), from_cache=True) if item is not None else None
+
+    def _remember(self, conversation: Conversation) -> None:
+        """The conversation as a committed write left it (or as read), for the next request of any process."""
+        if self.conversation_cache is not None and not conversation.legacy:
+            self.conversation_cache.set(conversation.message_group_uuid, items.conversation_item(conversation))
 
     def find_conversation_between(self, *, a_uuid: str, b_uuid: str) -> str | None:
         conversation = self._conversation_between(a_uuid, b_uuid)
@@ -177,7 +202,10 @@ class MessageStore(ReadStateOps, BlockOps):
                 *blocks.block_checks(self.table_name, sender.uuid, recipient.uuid),
                 *self._receipt_ops(message, receipt),
             ]
-            sent = self._sent(transact(self.table, ops), message, receipt)
+            outcome = transact(self.table, ops)
+            if outcome.committed:
+                self._remember(started)
+            sent = self._sent(outcome, message, receipt)
             if sent is not None:
                 return sent
             # Lost the race to start this conversation, or a time collided: look again.
@@ -206,12 +234,16 @@ class MessageStore(ReadStateOps, BlockOps):
             if self.group_updates == "inline":
                 same_time = {m.uuid: message.created_at for m in conversation.members}
                 ops += self._rekey_ops(conversation, message, same_time, counted)
+                after = replace(conversation, last_message_at=created_at, group_sks=same_time, states=counted)
             else:
                 # The stream handler re-keys later, and skips out-of-order records: the count cannot wait for it.
                 ops += self._count_in_place_ops(conversation, sender, counted)
+                after = replace(conversation, states=counted)
             ops += blocks.block_checks(self.table_name, sender.uuid, other.uuid)
             ops += self._receipt_ops(message, receipt)
             outcome = transact(self.table, ops)
+            if outcome.committed:
+                self._remember(after)
             sent = self._sent(outcome, message, receipt)
             if sent is not None:
                 return sent

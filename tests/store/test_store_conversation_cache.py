@@ -1,0 +1,141 @@
+"""The store with a conversation cache: a member's read and a continued send make no GetItem when the cache is
+warm; a stale entry costs one cancelled transaction and never a wrong write."""
+from contextlib import contextmanager
+
+import pytest
+
+from messaging.store import items
+from messaging.store.store import MessageStore
+from messaging.store.table_check import find_violations, read_table
+from tests.support.store import (
+    ANDREW,
+    BAYKO,
+    LONDO,
+    all_messages,
+    expected_unread,
+    forget_backfill,
+    write_old_backend_conversation,
+)
+
+
+class DictCache:
+    """The ConversationCache protocol over a dict: what one process's view of the shared cache holds."""
+
+    def __init__(self):
+        self.items: dict[str, dict] = {}
+
+    def get(self, message_group_uuid):
+        return self.items.get(message_group_uuid)
+
+    def set(self, message_group_uuid, item):
+        self.items[message_group_uuid] = item
+
+
+@pytest.fixture
+def cache():
+    return DictCache()
+
+
+@pytest.fixture
+def cached_store(ddb_backend, cache):
+    client, table = ddb_backend
+    return MessageStore(client, table, conversation_cache=cache)
+
+
+@contextmanager
+def calls_of(store: MessageStore):
+    calls: list[str] = []
+
+    def count(model, **kwargs):
+        calls.append(model.name)
+
+    store.client.meta.events.register("before-call.dynamodb", count)
+    try:
+        yield calls
+    finally:
+        store.client.meta.events.unregister("before-call.dynamodb", count)
+
+
+def continue_as(store: MessageStore, sender, message_group_uuid: str, text: str):
+    conversation = store.get_conversation_of_member(message_group_uuid=message_group_uuid, member_uuid=sender.uuid)
+    return store.send_in_conversation(conversation=conversation, sender=sender, text=text)
+
+
+def test_a_members_read_of_a_started_conversation_is_served_from_the_cache(cached_store):
+    started = cached_store.send_to_user(sender=ANDREW, recipient=BAYKO, text="hi")
+    with calls_of(cached_store) as calls:
+        conversation = cached_store.get_conversation_of_member(message_group_uuid=started.message_group_uuid,
+                                                               member_uuid=BAYKO.uuid)
+    assert calls == []
+    assert conversation.from_cache
+    assert {m.uuid for m in conversation.members} == {ANDREW.uuid, BAYKO.uuid}
+    assert conversation.last_message_at == started.created_at
+
+
+def test_someone_elses_cached_conversation_costs_what_a_missing_one_costs(cached_store):
+    started = cached_store.send_to_user(sender=ANDREW, recipient=BAYKO, text="hi")
+    with calls_of(cached_store) as foreign_calls:
+        foreign = cached_store.get_conversation_of_member(message_group_uuid=started.message_group_uuid,
+                                                          member_uuid=LONDO.uuid)
+    with calls_of(cached_store) as missing_calls:
+        missing = cached_store.get_conversation_of_member(message_group_uuid="0" * 8 + "-0000-4000-8000-" + "0" * 12,
+                                                          member_uuid=LONDO.uuid)
+    assert foreign is None and missing is None
+    assert foreign_calls == missing_calls == ["GetItem"]
+
+
+def test_a_continued_send_with_a_warm_cache_is_one_transaction(cached_store):
+    group = cached_store.send_to_user(sender=ANDREW, recipient=BAYKO, text="hi").message_group_uuid
+    for n in range(3):
+        with calls_of(cached_store) as calls:
+            continue_as(cached_store, ANDREW, group, f"again {n}")
+        assert calls == ["TransactWriteItems"], n
+    assert [m.text for m in all_messages(cached_store, group)] == ["hi", "again 0", "again 1", "again 2"]
+
+
+def test_a_stale_entry_costs_one_cancelled_transaction_and_the_send_is_stored_right(ddb_backend, cached_store, cache):
+    """Two processes with their own caches write one conversation in turn: each one's entry is behind the
+    other's write, so each send is a cancelled transaction (returning the item) and one that commits."""
+    client, table = ddb_backend
+    other_process = MessageStore(client, table, conversation_cache=DictCache())
+    group = cached_store.send_to_user(sender=ANDREW, recipient=BAYKO, text="first").message_group_uuid
+    continue_as(other_process, BAYKO, group, "warms the other cache")
+    for n in range(3):
+        for store, sender in ((cached_store, ANDREW), (other_process, BAYKO)):
+            with calls_of(store) as calls:
+                continue_as(store, sender, group, f"{sender.handle} {n}")
+            assert calls == ["TransactWriteItems", "TransactWriteItems"], (sender.handle, n)
+
+    messages = all_messages(cached_store, group)
+    assert len(messages) == 8
+    stored = cached_store.get_conversation(message_group_uuid=group)
+    for member in (ANDREW, BAYKO):
+        state = stored.states[member.uuid]
+        assert state.unread == expected_unread(messages, member.uuid, state.last_read_at), member.handle
+    assert find_violations(read_table(client, table)) == []
+
+
+def test_mark_read_decides_nothing_is_new_on_the_stored_state_not_a_stale_entry(ddb_backend, cached_store):
+    client, table = ddb_backend
+    group = cached_store.send_to_user(sender=ANDREW, recipient=BAYKO, text="first").message_group_uuid
+    cached_store.mark_read(conversation=cached_store.get_conversation_of_member(
+        message_group_uuid=group, member_uuid=BAYKO.uuid), member_uuid=BAYKO.uuid)
+    # Another process sends: this store's entry still says Bayko has read everything.
+    newer = continue_as(MessageStore(client, table), ANDREW, group, "second")
+
+    conversation = cached_store.get_conversation_of_member(message_group_uuid=group, member_uuid=BAYKO.uuid)
+    assert conversation.from_cache and conversation.last_message_at < newer.created_at
+    read = cached_store.mark_read(conversation=conversation, member_uuid=BAYKO.uuid)
+    assert (read.last_read_at, read.unread_count) == (newer.created_at, 0)
+    assert cached_store.get_conversation(message_group_uuid=group).states[BAYKO.uuid].unread == 0
+
+
+def test_old_backend_conversations_are_not_cached_until_adopted(ddb_backend, cache):
+    client, table = ddb_backend
+    forget_backfill(client, table)
+    store = MessageStore(client, table, conversation_cache=cache)
+    group = write_old_backend_conversation(store, ANDREW, BAYKO, ["from the old backend"])
+    conversation = store.get_conversation_of_member(message_group_uuid=group, member_uuid=ANDREW.uuid)
+    assert conversation.legacy and cache.items == {}
+    store.send_in_conversation(conversation=conversation, sender=ANDREW, text="adopted")
+    assert items.conversation_from_item(cache.items[group]) == store.get_conversation(message_group_uuid=group)
