@@ -37,7 +37,8 @@ def edit_message(*, author: User, message_group_uuid: str, message_uuid: str, te
         message = MessageEdits(ddb.get_store()).edit(
             message_group_uuid=message_group_uuid.lower(), message_uuid=message_uuid.lower(),
             author=user_ref(user=author), text=text, window=edit_window())
-    publish_message_updated(message=message, member_uuids=_members(message_group_uuid=message.message_group_uuid))
+    members = _members(author=author, message_group_uuid=message.message_group_uuid)
+    publish_message_updated(message=message, member_uuids=members)
     return message
 
 
@@ -50,7 +51,8 @@ def delete_message(*, author: User, message_group_uuid: str, message_uuid: str) 
         deleted = MessageEdits(ddb.get_store()).delete(
             message_group_uuid=message_group_uuid.lower(), message_uuid=message_uuid.lower(),
             author=user_ref(user=author))
-    publish_message_deleted(deleted=deleted, member_uuids=_members(message_group_uuid=deleted.message_group_uuid))
+    members = _members(author=author, message_group_uuid=deleted.message_group_uuid)
+    publish_message_deleted(deleted=deleted, member_uuids=members)
     return deleted
 
 
@@ -82,11 +84,12 @@ def _path_codes(*, message_group_uuid: str, message_uuid: str) -> list[str]:
     return codes
 
 
-def _members(*, message_group_uuid: str) -> tuple[str, ...]:
-    """Who gets the live event of a stored change: one more GetItem, made after the commit (an edit or a delete
-    is rare next to sends); if it fails the change stands and streams catch up on their next reload."""
+def _members(*, author: User, message_group_uuid: str) -> tuple[str, ...]:
+    """Who gets the live event of a stored change, after the commit: from the conversation cache, else one more
+    GetItem; if that fails the change stands and streams catch up on their next reload."""
     try:
-        conversation = ddb.get_store().get_conversation(message_group_uuid=message_group_uuid)
+        conversation = ddb.get_store().get_conversation_of_member(message_group_uuid=message_group_uuid,
+                                                                  member_uuid=str(author.uuid))
     except StoreError:
         logger.warning("no live event for the change in %s: its members could not be read", message_group_uuid)
         return ()

@@ -25,6 +25,13 @@ def shared_redis(redis_binary, tmp_path_factory):
         yield server
 
 
+@pytest.fixture
+def own_redis(redis_binary, tmp_path):
+    """A redis-server of the test's own, which the test may kill or freeze."""
+    with RedisServer(tmp_path) as server:
+        yield server
+
+
 @pytest.fixture(scope="package")
 def users_dir(ddb_local_server, tmp_path_factory) -> Path:
     """One SQLite file with the demo users, and the table on the suite's DynamoDB Local."""

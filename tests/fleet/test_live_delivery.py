@@ -12,7 +12,7 @@ import time
 import pytest
 import requests
 
-from bench.harness import PROJECT_DIR, RedisServer, asgi_server, gunicorn, token_headers
+from bench.harness import PROJECT_DIR, asgi_server, gunicorn, token_headers
 from tests.support.app_client import Browser, hidden_idempotency_key
 from tests.support.fleet import fleet_env
 from tests.support.sse import LiveStream
@@ -98,14 +98,6 @@ def test_ddb_seed_reaches_the_streams_within_a_second(ddb_local_server, users_di
         assert len([b for b in andrew.blocks if b.event == "message"]) == 5
     finally:
         andrew.close()
-
-
-@pytest.fixture
-def own_redis(redis_binary, tmp_path):
-    server = RedisServer(tmp_path)
-    server.start()
-    yield server
-    server.stop()
 
 
 def test_redis_stopped_mid_stream_sends_succeed_streams_end_with_a_retry_hint_and_reconnects_recover(

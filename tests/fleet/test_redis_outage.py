@@ -3,15 +3,15 @@ with the status docs/RELIABILITY.md documents, never a 500; every acknowledged s
 gunicorn serves fully again (the password budget counted, users cached) without a restart.
 
 The bound: a failing Redis call costs at most REDIS_SOCKET_TIMEOUT (0.25 s; refused connections cost
-nothing), and a request makes at most three calls that can fail (the user lookup's read and the two throttles'
-reads; a failed read skips its write)."""
+nothing), and a request makes at most five calls that can fail (the token user's read, the two throttles' reads,
+the conversation's read and the current names' read; a failed read skips its write)."""
 import logging
 
 import pytest
 import redis
 import requests
 
-from bench.harness import PASSWORD, RedisServer, gunicorn
+from bench.harness import PASSWORD, gunicorn
 from messaging.store.table_check import find_violations, read_table
 from tests.faults.limits import APP_SLACK_SECONDS
 from tests.faults.servers import TABLE
@@ -22,16 +22,8 @@ pytestmark = pytest.mark.ddb_local
 logger = logging.getLogger(__name__)
 
 SOCKET_TIMEOUT = 0.25  # REDIS_SOCKET_TIMEOUT's default, which the server under test runs with
-FAILING_CALLS_PER_REQUEST = 3
+FAILING_CALLS_PER_REQUEST = 5
 BOUND = FAILING_CALLS_PER_REQUEST * SOCKET_TIMEOUT + APP_SLACK_SECONDS
-
-
-@pytest.fixture
-def own_redis(redis_binary, tmp_path):
-    server = RedisServer(tmp_path)
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

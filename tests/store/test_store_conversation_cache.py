@@ -1,12 +1,11 @@
 """The store with a conversation cache: a member's read and a continued send make no GetItem when the cache is
 warm; a stale entry costs one cancelled transaction and never a wrong write."""
-from contextlib import contextmanager
-
 import pytest
 
 from messaging.store import items
 from messaging.store.store import MessageStore
 from messaging.store.table_check import find_violations, read_table
+from tests.support.ddb_calls import dynamodb_calls
 from tests.support.store import (
     ANDREW,
     BAYKO,
@@ -42,20 +41,6 @@ def cached_store(ddb_backend, cache):
     return MessageStore(client, table, conversation_cache=cache)
 
 
-@contextmanager
-def calls_of(store: MessageStore):
-    calls: list[str] = []
-
-    def count(model, **kwargs):
-        calls.append(model.name)
-
-    store.client.meta.events.register("before-call.dynamodb", count)
-    try:
-        yield calls
-    finally:
-        store.client.meta.events.unregister("before-call.dynamodb", count)
-
-
 def continue_as(store: MessageStore, sender, message_group_uuid: str, text: str):
     conversation = store.get_conversation_of_member(message_group_uuid=message_group_uuid, member_uuid=sender.uuid)
     return store.send_in_conversation(conversation=conversation, sender=sender, text=text)
@@ -63,7 +48,7 @@ def continue_as(store: MessageStore, sender, message_group_uuid: str, text: str)
 
 def test_a_members_read_of_a_started_conversation_is_served_from_the_cache(cached_store):
     started = cached_store.send_to_user(sender=ANDREW, recipient=BAYKO, text="hi")
-    with calls_of(cached_store) as calls:
+    with dynamodb_calls(cached_store.client) as calls:
         conversation = cached_store.get_conversation_of_member(message_group_uuid=started.message_group_uuid,
                                                                member_uuid=BAYKO.uuid)
     assert calls == []
@@ -74,10 +59,10 @@ def test_a_members_read_of_a_started_conversation_is_served_from_the_cache(cache
 
 def test_someone_elses_cached_conversation_costs_what_a_missing_one_costs(cached_store):
     started = cached_store.send_to_user(sender=ANDREW, recipient=BAYKO, text="hi")
-    with calls_of(cached_store) as foreign_calls:
+    with dynamodb_calls(cached_store.client) as foreign_calls:
         foreign = cached_store.get_conversation_of_member(message_group_uuid=started.message_group_uuid,
                                                           member_uuid=LONDO.uuid)
-    with calls_of(cached_store) as missing_calls:
+    with dynamodb_calls(cached_store.client) as missing_calls:
         missing = cached_store.get_conversation_of_member(message_group_uuid="0" * 8 + "-0000-4000-8000-" + "0" * 12,
                                                           member_uuid=LONDO.uuid)
     assert foreign is None and missing is None
@@ -87,7 +72,7 @@ def test_someone_elses_cached_conversation_costs_what_a_missing_one_costs(cached
 def test_a_continued_send_with_a_warm_cache_is_one_transaction(cached_store):
     group = cached_store.send_to_user(sender=ANDREW, recipient=BAYKO, text="hi").message_group_uuid
     for n in range(3):
-        with calls_of(cached_store) as calls:
+        with dynamodb_calls(cached_store.client) as calls:
             continue_as(cached_store, ANDREW, group, f"again {n}")
         assert calls == ["TransactWriteItems"], n
     assert [m.text for m in all_messages(cached_store, group)] == ["hi", "again 0", "again 1", "again 2"]
@@ -102,7 +87,7 @@ def test_a_stale_entry_costs_one_cancelled_transaction_and_the_send_is_stored_ri
     continue_as(other_process, BAYKO, group, "warms the other cache")
     for n in range(3):
         for store, sender in ((cached_store, ANDREW), (other_process, BAYKO)):
-            with calls_of(store) as calls:
+            with dynamodb_calls(store.client) as calls:
                 continue_as(store, sender, group, f"{sender.handle} {n}")
             assert calls == ["TransactWriteItems", "TransactWriteItems"], (sender.handle, n)
 
