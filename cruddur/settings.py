@@ -247,6 +247,10 @@ CACHES = caches(
     connect_timeout=REDIS_CONNECT_TIMEOUT, socket_timeout=REDIS_SOCKET_TIMEOUT,
 )
 
+# Whether every process of the app writes through one conversation cache: Redis is one cache for all; local memory
+# is each process's own, unless the app runs as one process. Only then does a send trust a cached conversation.
+CONVERSATION_CACHE_SHARED = env_bool("CONVERSATION_CACHE_SHARED", bool(REDIS_URL))
+
 # Live events (GET /api/events, messaging/live/): published on Redis pub/sub when REDIS_URL is set (every process
 # and host), on an in-process bus otherwise. docs/RELIABILITY.md says what each limit protects.
 LIVE_CHANNEL = f"{env_str('CACHE_KEY_PREFIX', 'cruddur')}:live"

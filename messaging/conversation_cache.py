@@ -1,5 +1,5 @@
 """Conversations by uuid in the shared cache (Redis in a fleet, local memory otherwise), so a member's read of
-a conversation needs no GetItem and a continued send is one transaction.
+a conversation needs no GetItem and, with Redis, a continued send is one transaction.
 
 Never the authority for a write: every send and member-state write is conditioned on the conversation's
 `last_message_at` and the members' `rev`s, so a stale entry costs one cancelled transaction, which returns the
@@ -29,6 +29,7 @@ class SharedConversationCache:
 
     def __init__(self) -> None:
         self._paused_until = 0.0
+        self.shared = settings.CONVERSATION_CACHE_SHARED
 
     def get(self, message_group_uuid: str) -> dict | None:
         if time.monotonic() < self._paused_until:

@@ -93,6 +93,7 @@ class ReadStateOps:
         """Apply `change` to the member's current state and store it (no write when it returns None), retrying
         lost races with the conversation the cancelled transaction returned."""
         backoff = Backoff(self.retry_deadline_seconds)
+        conversation = self._fresh_enough_to_write(conversation)
         for attempt in itertools.count():
             if conversation.legacy:
                 conversation, _ = self.legacy.adopt(conversation)

@@ -48,8 +48,13 @@ RECEIPT_TTL_SECONDS = 24 * 3600
 
 
 class ConversationCache(Protocol):
-    """Conversation items by uuid, shared by the processes (the app gives one over its cache; see
-    messaging/conversation_cache.py). Never the authority for a write: the transactions' conditions are."""
+    """Conversation items by uuid (the app gives one over its cache; see messaging/conversation_cache.py). Never
+    the authority for a write: the transactions' conditions are."""
+
+    # Every process writes through this one cache (Redis), so an entry is as new as the last write through the
+    # app. A cache of one process's own falls behind the others' writes: a write then starts from a GetItem, since
+    # a transaction cancelled on a stale entry costs more than that read.
+    shared: bool
 
     def get(self, message_group_uuid: str) -> dict | None: ...
 
@@ -114,6 +119,15 @@ class MessageStore(ReadStateOps, BlockOps):
     def _cached_conversation(self, message_group_uuid: str) -> Conversation | None:
         item = self.conversation_cache.get(message_group_uuid) if self.conversation_cache else None
         return replace(items.conversation_from_item(item), from_cache=True) if item is not None else None
+
+    def _fresh_enough_to_write(self, conversation: Conversation) -> Conversation:
+        """The conversation to base a write on: a cached one only from a cache every process writes through."""
+        if not conversation.from_cache or self.conversation_cache.shared:
+            return conversation
+        stored = self._stored_conversation(conversation.message_group_uuid)
+        if stored is None:
+            raise StoreNotFound(f"conversation {conversation.message_group_uuid} disappeared")
+        return stored
 
     def _remember(self, conversation: Conversation) -> None:
         """The conversation as a committed write left it (or as read), for the next request of any process."""
@@ -217,6 +231,7 @@ class MessageStore(ReadStateOps, BlockOps):
         """Store a message in an existing conversation; the caller checked that `sender` is a member."""
         backoff = Backoff(self.retry_deadline_seconds)
         collided_at: str | None = None
+        conversation = self._fresh_enough_to_write(conversation)
         for attempt in itertools.count():
             if conversation.legacy:
                 conversation, _ = self.legacy.adopt(conversation)

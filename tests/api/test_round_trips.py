@@ -1,6 +1,7 @@
 """DynamoDB round trips per API request at the design's minimum (issue 19), counted on the app's own client:
 the list and a conversation's page are one Query, a continued send one TransactWriteItems once the
-conversation is in the shared cache, a first message one lookup and one transaction."""
+conversation is in a cache every process writes through (Redis; here the test's one process), a first message
+one lookup and one transaction."""
 import pytest
 
 from tests.support.ddb_calls import dynamodb_calls
@@ -18,7 +19,12 @@ def mark_read(client, group, reader):
 
 
 @pytest.fixture
-def first_message(client, app_ddb, alice, bob, carol):
+def shared_cache(settings):
+    settings.CONVERSATION_CACHE_SHARED = True
+
+
+@pytest.fixture
+def first_message(client, app_ddb, shared_cache, alice, bob, carol):
     send(client, {"message": "Hello carol", "handle": "carol"}, alice)  # a process reads the backfill mark once
     with dynamodb_calls() as calls:
         sent = send(client, {"message": "Hello bob", "handle": "bob"}, alice)
@@ -55,3 +61,17 @@ def test_marking_read_is_one_transaction_and_nothing_new_one_read_of_the_stored_
     with dynamodb_calls() as calls:
         assert mark_read(client, group, bob).status_code == 200
     assert calls == ["GetItem"]
+
+
+def test_with_a_cache_of_each_process_its_own_a_continued_send_reads_the_conversation_first(client, first_message,
+                                                                                          settings, alice):
+    """Local memory without CONVERSATION_CACHE_SHARED (several worker processes): another process's write may
+    have left this one's entry behind, and a cancelled transaction costs more than a GetItem."""
+    settings.CONVERSATION_CACHE_SHARED = False
+    group, _ = first_message
+    with dynamodb_calls() as calls:
+        send(client, {"message": "again", "message_group_uuid": group}, alice)
+    assert calls == ["GetItem", "TransactWriteItems"]
+    with dynamodb_calls() as calls:
+        assert client.get(f"/api/messages/{group}", **auth(alice)).status_code == 200
+    assert calls == ["Query"]

@@ -18,10 +18,11 @@ from tests.support.store import (
 
 
 class DictCache:
-    """The ConversationCache protocol over a dict: what one process's view of the shared cache holds."""
+    """The ConversationCache protocol over a dict: what one process's view of the cache holds."""
 
-    def __init__(self):
+    def __init__(self, *, shared: bool = True):
         self.items: dict[str, dict] = {}
+        self.shared = shared
 
     def get(self, message_group_uuid):
         return self.items.get(message_group_uuid)
@@ -76,6 +77,21 @@ def test_a_continued_send_with_a_warm_cache_is_one_transaction(cached_store):
             continue_as(cached_store, ANDREW, group, f"again {n}")
         assert calls == ["TransactWriteItems"], n
     assert [m.text for m in all_messages(cached_store, group)] == ["hi", "again 0", "again 1", "again 2"]
+
+
+def test_with_a_cache_of_its_own_a_process_writes_from_the_stored_conversation(ddb_backend):
+    """A cache other processes do not write through may be behind: sends and state writes read the item first
+    (as without a cache), while membership still comes from the cache."""
+    client, table = ddb_backend
+    store = MessageStore(client, table, conversation_cache=DictCache(shared=False))
+    group = store.send_to_user(sender=ANDREW, recipient=BAYKO, text="hi").message_group_uuid
+    with dynamodb_calls(client) as calls:
+        conversation = store.get_conversation_of_member(message_group_uuid=group, member_uuid=BAYKO.uuid)
+    assert calls == [] and conversation.from_cache
+    with dynamodb_calls(client) as calls:
+        store.send_in_conversation(conversation=conversation, sender=BAYKO, text="reply")
+        store.mark_read(conversation=conversation, member_uuid=ANDREW.uuid)
+    assert calls == ["GetItem", "TransactWriteItems", "GetItem", "TransactWriteItems"]
 
 
 def test_a_stale_entry_costs_one_cancelled_transaction_and_the_send_is_stored_right(ddb_backend, cached_store, cache):
