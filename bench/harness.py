@@ -214,14 +214,17 @@ def worker_pids(master_pid: int) -> set[int]:
     return children
 
 
+def peak_rss_mb(pid: int) -> float:
+    """The largest resident memory a process has had (VmHWM)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmHWM for {pid}")
+
+
 def worker_peak_rss_mb(master_pid: int) -> float | None:
     """The largest VmHWM among a server master's workers (gunicorn's, or an ASGI server's processes)."""
-    peaks = [
-        int(line.split()[1]) / 1024
-        for pid in worker_pids(master_pid)
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines()
-        if line.startswith("VmHWM:")
-    ]
+    peaks = [peak_rss_mb(pid) for pid in worker_pids(master_pid)]
     return round(max(peaks), 1) if peaks else None
 
 

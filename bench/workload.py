@@ -47,6 +47,7 @@ class Workload:
     base: str
     headers: dict  # the sender's Authorization
     group_uuid: str  # the sender's conversation with PEER: read by GET /api/messages/<uuid>, the hot one for sends
+    own_groups: list[str]  # one conversation for each client to continue
     requests: dict[str, Request]  # by endpoint name
 
 
@@ -81,7 +82,7 @@ def api_workload(base: str, *, clients: int) -> Workload:
             handle = next(recipients)
         return send(session, {"message": "hi", "handle": handle})
 
-    return Workload(base, headers, group_uuid, {
+    return Workload(base, headers, group_uuid, own_groups, {
         "GET /api/message_groups": get("/api/message_groups"),
         "GET /api/message_groups/unread": get("/api/message_groups/unread"),
         "GET /api/messages/<uuid>": get(f"/api/messages/{group_uuid}"),
