@@ -1,7 +1,9 @@
 """What the benchmark, the soak, the profile and the fault tests share: the boot sequence (a temp dir,
 DynamoDB Local and gunicorn on 127.0.0.1, started and stopped by their own pids, the users' database and
 the table made as an operator makes them) and concurrent HTTP clients with latency summaries."""
+import argparse
 import contextlib
+import json
 import os
 import signal
 import statistics
@@ -135,6 +137,21 @@ def booted(table: str, settings: Mapping[str, str] | None = None, *, tmp_dir: Pa
             import django
             django.setup()
         yield Boot(tmp_dir, data_dir, env)
+
+
+def bench_arguments(doc: str) -> argparse.ArgumentParser:
+    """A bench script's command line, with what every server bench takes: --workers and --json."""
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="worker processes per server")
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    return parser
+
+
+def report(results: dict, table: str, json_path: Path | None) -> None:
+    """A bench's table to stdout and, when asked (--json), its results as JSON."""
+    sys.stdout.write(table)
+    if json_path:
+        json_path.write_text(json.dumps(results, indent=2, default=str))
 
 
 def wait_until_listening(process: subprocess.Popen, port: int, what: str, timeout: float = 60.0) -> None:

@@ -13,7 +13,6 @@ Prints a table and, with --json PATH, writes the results as JSON.
 With --compare-with REF, the same endpoints are driven against REF's code and this tree side by side instead
 (bench/compare.py); --chart PATH then draws them (bench/chart.py).
 """
-import argparse
 import contextlib
 import functools
 import json
@@ -38,11 +37,13 @@ sys.path.insert(0, str(PROJECT_DIR))
 from bench.compare import format_compare_table, run_compare  # noqa: E402
 from bench.harness import (  # noqa: E402
     RedisServer,
+    bench_arguments,
     booted,
     collect_static,
     drive,
     gunicorn,
     http_client,
+    report,
     summarize,
     token_headers,
     worker_peak_rss_mb,
@@ -309,7 +310,7 @@ def format_table(results: dict) -> str:
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = bench_arguments(__doc__)
     parser.add_argument("--quick", action="store_true", help="100 requests per level, at most 10 s each")
     parser.add_argument("--requests", type=int, default=500, help="requests per endpoint and concurrency level")
     parser.add_argument("--duration", type=float, default=30.0, help="seconds at most per level")
@@ -317,13 +318,11 @@ def parse_args(argv=None):
     parser.add_argument("--scale-messages", type=int, default=100_000, help="messages in the large conversation")
     parser.add_argument("--scale-groups", type=int, default=1000, help="conversations of the user with many")
     parser.add_argument("--warmup", type=int, default=200, help="untimed requests per endpoint before measuring")
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--server-python", default=sys.executable,
                         help="the interpreter gunicorn runs with: a virtualenv made from requirements.txt alone"
                              " measures the worker as deployed, without the test tools DRF imports when present")
     parser.add_argument("--redis", action="store_true",
                         help="start a redis-server and give the app REDIS_URL (the shared cache of a fleet)")
-    parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--compare-with", metavar="REF",
                         help="a git ref: drive its code (a temporary worktree) and this tree side by side")
     parser.add_argument("--chart", type=Path, help="with --compare-with: draw the comparison as a PNG here")
@@ -340,12 +339,10 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     if args.compare_with:
         results = run_compare(args)
-        sys.stdout.write(format_compare_table(results))
+        report(results, format_compare_table(results), args.json)
     else:
         results = run(args)
-        sys.stdout.write(format_table(results))
-    if args.json:
-        args.json.write_text(json.dumps(results, indent=2, default=str))
+        report(results, format_table(results), args.json)
     if args.chart:
         from bench.chart import write_chart  # matplotlib is a dev requirement, needed only here
 

@@ -11,7 +11,6 @@ new connections (every request with `Connection: close`). Endpoints: GET /api/me
 /api/messages continuing a conversation (each request the next of one conversation per connection), both with
 the seeded sender's bearer token. wrk's Lua script (headers, body, a JSON summary) goes to a temp file.
 """
-import argparse
 import contextlib
 import json
 import logging
@@ -27,22 +26,15 @@ from pathlib import Path
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
 
-from bench.harness import (  # noqa: E402
-    asgi_server,
-    booted,
-    collect_static,
-    gunicorn,
-    peak_rss_mb,
-    worker_peak_rss_mb,
-)
+from bench import harness  # noqa: E402
 from bench.workload import PRODUCTION_SETTINGS, add_bench_users, api_workload  # noqa: E402
 
 TABLE = "cruddur-messages-servers-bench"
 SERVERS = {
-    "gunicorn sync": lambda env, workers: gunicorn(env, workers, worker_class="sync"),
-    "gunicorn gthread": lambda env, workers: gunicorn(env, workers),  # cruddur/gunicorn_conf.py, as deployed
-    "uvicorn": lambda env, workers: asgi_server(env, "uvicorn", workers),
-    "granian": lambda env, workers: asgi_server(env, "granian", workers),
+    "gunicorn sync": lambda env, workers: harness.gunicorn(env, workers, worker_class="sync"),
+    "gunicorn gthread": lambda env, workers: harness.gunicorn(env, workers),  # cruddur/gunicorn_conf.py, as deployed
+    "uvicorn": lambda env, workers: harness.asgi_server(env, "uvicorn", workers),
+    "granian": lambda env, workers: harness.asgi_server(env, "granian", workers),
 }
 CLIENT_MODES = ("keep-alive", "new connections")
 GROUPS, CONTINUE = "GET /api/message_groups", "POST /api/messages (continue)"
@@ -114,9 +106,9 @@ def run(args) -> dict:
     results = {"args": vars(args), "cores": os.cpu_count(), "servers": {}}
     settings = {**PRODUCTION_SETTINGS, "SECRET_KEY": secrets.token_urlsafe(50)}
     with contextlib.ExitStack() as stack:
-        boot = stack.enter_context(booted(TABLE, settings, in_process=False))
+        boot = stack.enter_context(harness.booted(TABLE, settings, in_process=False))
         scripts_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="cruddur-bench-wrk-")))
-        collect_static(boot.env)
+        harness.collect_static(boot.env)
         add_bench_users(boot.env, clients=clients, new_conversations=0)
         bases, processes = {}, {}
         for server in args.servers:
@@ -146,7 +138,8 @@ def run(args) -> dict:
         for server in args.servers:
             # One uvicorn worker is served by the process started, with no worker process of its own.
             pid = processes[server].pid
-            results["servers"][server]["worker_peak_rss_mb"] = worker_peak_rss_mb(pid) or round(peak_rss_mb(pid), 1)
+            peak = harness.worker_peak_rss_mb(pid) or round(harness.peak_rss_mb(pid), 1)
+            results["servers"][server]["worker_peak_rss_mb"] = peak
     return results
 
 
@@ -166,13 +159,11 @@ def format_table(results: dict) -> str:
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = harness.bench_arguments(__doc__)
     parser.add_argument("--quick", action="store_true", help="3 s per wrk run")
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per wrk run")
     parser.add_argument("--connections", type=int, nargs="+", default=[8, 32])
     parser.add_argument("--servers", nargs="+", choices=list(SERVERS), default=list(SERVERS))
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="worker processes per server")
-    parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args(argv)
     if args.quick:
         args.duration = 3.0
@@ -183,9 +174,7 @@ def main(argv=None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     args = parse_args(argv)
     results = run(args)
-    sys.stdout.write(format_table(results))
-    if args.json:
-        args.json.write_text(json.dumps(results, indent=2, default=str))
+    harness.report(results, format_table(results), args.json)
     return 0
 
 
