@@ -22,14 +22,14 @@ def worktree_paths() -> set[str]:
 def test_compare_drives_both_trees_at_every_level_and_draws_the_chart(tmp_path):
     out, chart = tmp_path / "compare.json", tmp_path / "chart.png"
     before = worktree_paths()
+    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT_DIR, check=True, capture_output=True,
+                          text=True).stdout.strip()
     result = run_bench_script(
         "run.py", "--compare-with", "HEAD", "--requests", "3", "--warmup", "2", "--duration", "5",
         "--concurrency", "1", "2", "--workers", "1", "--json", str(out), "--chart", str(chart), timeout=240)
     assert result.returncode == 0, result.stderr[-3000:]
     results = json.loads(out.read_text())
 
-    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT_DIR, check=True, capture_output=True,
-                          text=True).stdout.strip()
     assert results["old"] == {"ref": "HEAD", "commit": head}
     assert list(results["compare"]) == list(COMPARED_ENDPOINTS)
     for name in COMPARED_ENDPOINTS:
