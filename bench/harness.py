@@ -1,7 +1,9 @@
 """What the benchmark, the soak, the profile and the fault tests share: the boot sequence (a temp dir,
 DynamoDB Local and gunicorn on 127.0.0.1, started and stopped by their own pids, the users' database and
 the table made as an operator makes them) and concurrent HTTP clients with latency summaries."""
+import argparse
 import contextlib
+import json
 import os
 import signal
 import statistics
@@ -24,8 +26,12 @@ sys.path.insert(0, str(PROJECT_DIR))
 
 from messaging.devtools.dynamodb_local import DynamoDBLocal, free_port, port_is_open  # noqa: E402
 
-# The deployed gunicorn settings (threaded workers), so what is measured is what runs.
-GUNICORN_CONFIG = str(PROJECT_DIR / "cruddur" / "gunicorn_conf.py")
+
+def gunicorn_config(project_dir: Path = PROJECT_DIR) -> str:
+    """The deployed gunicorn settings of that tree (threaded workers), so what is measured is what runs."""
+    return str(project_dir / "cruddur" / "gunicorn_conf.py")
+
+
 # users.seed.DEFAULT_SEED_PASSWORD (not imported: that module needs Django set up first).
 PASSWORD = "cruddur-demo-password"
 
@@ -69,9 +75,30 @@ def server_env(endpoint_url: str, data_dir: Path, table: str) -> dict:
     return env
 
 
-def manage(env: dict, *args: str) -> None:
-    subprocess.run([sys.executable, "manage.py", *args], cwd=PROJECT_DIR, env=env, check=True,
+def manage(env: dict, *args: str, project_dir: Path = PROJECT_DIR) -> None:
+    """`manage.py args` of the tree at `project_dir` (another checkout runs its own code and migrations)."""
+    subprocess.run([sys.executable, "manage.py", *args], cwd=project_dir, env=env, check=True,
                    stdout=subprocess.DEVNULL, timeout=120)
+
+
+# Run by `manage.py shell`, so that each tree creates the users with its own model.
+_ADD_USERS = """
+import os
+from users.models import User
+User.objects.bulk_create([User(handle=handle, display_name=handle.title(), email=f"{handle}@example.invalid")
+                          for handle in os.environ["BENCH_NEW_HANDLES"].split()])
+"""
+
+
+def add_users(env: dict, handles: list[str], project_dir: Path = PROJECT_DIR) -> None:
+    """Users without a password (recipients only), in the users' database of the server with `env`."""
+    manage({**env, "BENCH_NEW_HANDLES": " ".join(handles)}, "shell", "-c", _ADD_USERS, project_dir=project_dir)
+
+
+def collect_static(env: dict, project_dir: Path = PROJECT_DIR) -> None:
+    """`collectstatic` into the boot's temp dir, as deployed: WhiteNoise holds the files' index."""
+    env["STATIC_ROOT"] = str(Path(env["CRUDDUR_DATA_DIR"]).parent / "static")
+    manage(env, "collectstatic", "--no-input", project_dir=project_dir)
 
 
 # What this process's own Django (ORM, table client) takes from the server's environment, beside the
@@ -88,10 +115,12 @@ class Boot:
 
 @contextlib.contextmanager
 def booted(table: str, settings: Mapping[str, str] | None = None, *, tmp_dir: Path | None = None,
-           endpoint_url: str | None = None, in_process: bool = True) -> Iterator[Boot]:
+           endpoint_url: str | None = None, in_process: bool = True,
+           project_dir: Path = PROJECT_DIR) -> Iterator[Boot]:
     """The app's state, made as an operator makes it: a temp dir (or `tmp_dir`), a DynamoDB Local of its own
-    (or the one at `endpoint_url`), `migrate`, `ddb schema-load`, `seed_users`; with `in_process`, this
-    process's Django set up on the same database and table. Everything started is stopped at the end."""
+    (or the one at `endpoint_url`), `migrate`, `ddb schema-load`, `seed_users`, each run by the tree at
+    `project_dir`; with `in_process` (this tree only), this process's Django set up on the same database and
+    table. Everything started is stopped at the end."""
     with contextlib.ExitStack() as stack:
         if tmp_dir is None:
             tmp_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix=f"{table}-")))
@@ -101,13 +130,28 @@ def booted(table: str, settings: Mapping[str, str] | None = None, *, tmp_dir: Pa
         data_dir.mkdir(exist_ok=True)
         env = {**server_env(endpoint_url, data_dir, table), **(settings or {})}
         for command in (("migrate", "--no-input"), ("ddb", "schema-load"), ("seed_users",)):
-            manage(env, *command)
+            manage(env, *command, project_dir=project_dir)
         if in_process:
             os.environ.pop("DATABASE_URL", None)
             os.environ.update({name: env[name] for name in IN_PROCESS_SETTINGS}, **(settings or {}))
             import django
             django.setup()
         yield Boot(tmp_dir, data_dir, env)
+
+
+def bench_arguments(doc: str) -> argparse.ArgumentParser:
+    """A bench script's command line, with what every server bench takes: --workers and --json."""
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="worker processes per server")
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    return parser
+
+
+def report(results: dict, table: str, json_path: Path | None) -> None:
+    """A bench's table to stdout and, when asked (--json), its results as JSON."""
+    sys.stdout.write(table)
+    if json_path:
+        json_path.write_text(json.dumps(results, indent=2, default=str))
 
 
 def wait_until_listening(process: subprocess.Popen, port: int, what: str, timeout: float = 60.0) -> None:
@@ -119,15 +163,12 @@ def wait_until_listening(process: subprocess.Popen, port: int, what: str, timeou
 
 
 @contextlib.contextmanager
-def gunicorn(env: dict, workers: int, python: str = sys.executable):
-    port = free_port()
-    process = subprocess.Popen(
-        [python, "-m", "gunicorn", "cruddur.wsgi", "--config", GUNICORN_CONFIG, "--workers", str(workers),
-         "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
-        cwd=PROJECT_DIR, env=env,
-    )
+def serving(command: list[str], env: dict, what: str, port: int, project_dir: Path = PROJECT_DIR):
+    """A server process started from `project_dir`, listening on 127.0.0.1:`port`, stopped by its pid at the end
+    (killed if it has not stopped 15 s after SIGTERM): (process, base url)."""
+    process = subprocess.Popen(command, cwd=project_dir, env=env)
     try:
-        wait_until_listening(process, port, "gunicorn")
+        wait_until_listening(process, port, what)
         yield process, f"http://127.0.0.1:{port}"
     finally:
         process.terminate()
@@ -136,6 +177,18 @@ def gunicorn(env: dict, workers: int, python: str = sys.executable):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(15)
+
+
+def gunicorn(env: dict, workers: int, python: str = sys.executable, *, project_dir: Path = PROJECT_DIR,
+             worker_class: str | None = None):
+    """gunicorn on `cruddur.wsgi` of the tree at `project_dir`, with that tree's deployed config; `worker_class`
+    overrides the config's (e.g. "sync", to measure it): (process, base url)."""
+    port = free_port()
+    command = [python, "-m", "gunicorn", "cruddur.wsgi", "--config", gunicorn_config(project_dir),
+               "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--log-level", "warning"]
+    if worker_class:
+        command += ["--worker-class", worker_class]
+    return serving(command, env, "gunicorn", port, project_dir)
 
 
 ASGI_APP = "cruddur.asgi:application"
@@ -156,21 +209,10 @@ def asgi_command(server: str, port: int, workers: int, python: str = sys.executa
     raise ValueError(server)
 
 
-@contextlib.contextmanager
 def asgi_server(env: dict, server: str = "uvicorn", workers: int = 1, python: str = sys.executable):
     """An ASGI server on 127.0.0.1 on a free port, stopped by its pid: (process, base url)."""
     port = free_port()
-    process = subprocess.Popen(asgi_command(server, port, workers, python), cwd=PROJECT_DIR, env=env)
-    try:
-        wait_until_listening(process, port, server)
-        yield process, f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(15)
+    return serving(asgi_command(server, port, workers, python), env, server, port)
 
 
 def rss_mb(pid: int) -> float:
@@ -189,14 +231,17 @@ def worker_pids(master_pid: int) -> set[int]:
     return children
 
 
+def peak_rss_mb(pid: int) -> float:
+    """The largest resident memory a process has had (VmHWM)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmHWM for {pid}")
+
+
 def worker_peak_rss_mb(master_pid: int) -> float | None:
-    """The largest VmHWM among the gunicorn master's workers."""
-    peaks = [
-        int(line.split()[1]) / 1024
-        for pid in worker_pids(master_pid)
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines()
-        if line.startswith("VmHWM:")
-    ]
+    """The largest VmHWM among a server master's workers (gunicorn's, or an ASGI server's processes)."""
+    peaks = [peak_rss_mb(pid) for pid in worker_pids(master_pid)]
     return round(max(peaks), 1) if peaks else None
 
 

@@ -17,7 +17,7 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
 
 from bench.harness import booted  # noqa: E402
-from bench.run import PEER, PRODUCTION_SETTINGS, SENDER  # noqa: E402
+from bench.workload import PEER, PRODUCTION_SETTINGS, SENDER  # noqa: E402
 
 
 def requests_of(client, headers: dict, group_uuid: str) -> dict:

@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/run.py --quick
     .venv/bin/python bench/run.py --quick --redis    # the shared cache in Redis, as a fleet runs
+    .venv/bin/python bench/run.py --quick --compare-with 122a1fe --chart docs/performance.png   # old vs new
 
 Starts DynamoDB Local (with --redis also a redis-server) and gunicorn on 127.0.0.1 (stopped by their own pid at the
 end, also on failure),
@@ -9,18 +10,17 @@ drives each endpoint with N concurrent clients (threads, one urllib3 pool each) 
 At N=1 each API request alternates with the same DynamoDB calls made directly through MessageStore (the floor),
 so both are measured side by side on the same machine at the same moment.
 Prints a table and, with --json PATH, writes the results as JSON.
+With --compare-with REF, the same endpoints are driven against REF's code and this tree side by side instead
+(bench/compare.py); --chart PATH then draws them (bench/chart.py).
 """
-import argparse
 import contextlib
 import functools
-import itertools
 import json
 import logging
 import os
 import secrets
 import sys
 import tempfile
-import threading
 import time
 import uuid
 from collections import Counter
@@ -34,26 +34,27 @@ from boto3.dynamodb.table import BatchWriter
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
 
+from bench.compare import format_compare_table, run_compare  # noqa: E402
 from bench.harness import (  # noqa: E402
     RedisServer,
+    bench_arguments,
     booted,
+    collect_static,
     drive,
     gunicorn,
     http_client,
-    manage,
+    report,
     summarize,
     token_headers,
     worker_peak_rss_mb,
 )
+from bench.workload import PEER, PRODUCTION_SETTINGS, SENDER, add_bench_users, api_workload  # noqa: E402
 from messaging.store import items  # noqa: E402
 from messaging.store.models import Message, UserRef  # noqa: E402
 from messaging.store.timefmt import format_time  # noqa: E402
 
 logger = logging.getLogger("bench")
-SENDER, PEER = "andrewbrown", "bayko"
 TABLE = "cruddur-messages-bench"
-# Measured as deployed (DEBUG off), except that TLS is left to a proxy: the bench speaks plain HTTP.
-PRODUCTION_SETTINGS = {"DEBUG": "false", "ALLOWED_HOSTS": "127.0.0.1", "SECURE_SSL_REDIRECT": "false"}
 
 
 def ddb_calls_since(log: Path, offset: int) -> tuple[dict, int]:
@@ -215,72 +216,23 @@ def run(args) -> dict:
             tempfile.TemporaryDirectory(prefix="cruddur-bench-redis-"))))) if args.redis else None
         boot = stack.enter_context(booted(TABLE, settings))
         env = boot.env
-        env.update(STATIC_ROOT=str(boot.tmp_dir / "static"),
-                   CRUDDUR_COUNT_DDB_CALLS=str(boot.data_dir / "ddb_calls.jsonl"))
+        env["CRUDDUR_COUNT_DDB_CALLS"] = str(boot.data_dir / "ddb_calls.jsonl")
         env.pop("REDIS_URL", None)
         if redis_server:
             env["REDIS_URL"] = redis_server.url
-        manage(env, "collectstatic", "--no-input")  # as deployed: WhiteNoise holds the files' index
+        collect_static(env)
         from messaging import ddb
         from messaging.services import user_ref
         from users.models import User
 
-        new_conversations = args.requests * len(args.concurrency)
-        User.objects.bulk_create(
-            [User(handle=f"bench{i}", display_name=f"Bench {i}", email=f"bench{i}@example.invalid")
-             for i in range(new_conversations)]
-            + [User(handle=f"peer{i}", display_name=f"Peer {i}", email=f"peer{i}@example.invalid")
-               for i in range(max(args.concurrency))]
-        )
+        add_bench_users(env, clients=max(args.concurrency), new_conversations=args.requests * len(args.concurrency))
         with gunicorn(env, args.workers, args.server_python) as (process, base):
-            headers = token_headers(base, SENDER)
-
-            def start_conversation(handle):
-                sent = requests.post(f"{base}/api/messages", headers=headers,
-                                     json={"message": "hello", "handle": handle}, timeout=30)
-                sent.raise_for_status()
-                return sent.json()["message_group_uuid"]
-
-            group_uuid = start_conversation(PEER)
-            # Each client continues its own conversation, as people do; one hot conversation shared by
-            # every client is measured apart, since its writers must take turns.
-            own_groups = [start_conversation(f"peer{i}") for i in range(max(args.concurrency))]
-            # Consecutive picks are distinct, so the N threads of one level never share a conversation.
-            picks, client_group = itertools.count(), threading.local()
+            workload = api_workload(base, clients=max(args.concurrency))
+            headers, group_uuid, endpoints = workload.headers, workload.group_uuid, workload.requests
             store = ddb.get_store()
             sender = User.objects.get_by_handle(SENDER)
             sender_uuid, sender_ref = str(sender.uuid), user_ref(user=sender)
 
-            def get(path):
-                return lambda session, i: session.request("GET", f"{base}{path}", headers=headers).status == 200
-
-            def send(session, body):
-                return session.request("POST", f"{base}/api/messages", headers=headers, json=body).status == 200
-
-            def continue_own_conversation(session, i):
-                if not hasattr(client_group, "uuid"):
-                    client_group.uuid = own_groups[next(picks) % len(own_groups)]
-                return send(session, {"message": f"bench {i}", "message_group_uuid": client_group.uuid})
-
-            def continue_hot_conversation(session, i):
-                return send(session, {"message": f"hot {i}", "message_group_uuid": group_uuid})
-
-            recipients = iter(range(new_conversations))
-            recipient_lock = threading.Lock()
-
-            def new_conversation(session, i):
-                with recipient_lock:
-                    handle = f"bench{next(recipients)}"
-                return send(session, {"message": "hi", "handle": handle})
-
-            endpoints = {
-                "GET /api/message_groups": get("/api/message_groups"),
-                "GET /api/message_groups/unread": get("/api/message_groups/unread"),
-                "GET /api/messages/<uuid>": get(f"/api/messages/{group_uuid}"),
-                "POST /api/messages (continue)": continue_own_conversation,
-                "POST /api/messages (continue, one hot conversation)": continue_hot_conversation,
-                "POST /api/messages (new)": new_conversation,
-            }
             floors = {
                 "GET /api/message_groups": lambda i: store.list_groups(user_uuid=sender_uuid, limit=20),
                 "GET /api/messages/<uuid>": lambda i: (store.get_conversation(message_group_uuid=group_uuid),
@@ -358,7 +310,7 @@ def format_table(results: dict) -> str:
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = bench_arguments(__doc__)
     parser.add_argument("--quick", action="store_true", help="100 requests per level, at most 10 s each")
     parser.add_argument("--requests", type=int, default=500, help="requests per endpoint and concurrency level")
     parser.add_argument("--duration", type=float, default=30.0, help="seconds at most per level")
@@ -366,14 +318,17 @@ def parse_args(argv=None):
     parser.add_argument("--scale-messages", type=int, default=100_000, help="messages in the large conversation")
     parser.add_argument("--scale-groups", type=int, default=1000, help="conversations of the user with many")
     parser.add_argument("--warmup", type=int, default=200, help="untimed requests per endpoint before measuring")
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--server-python", default=sys.executable,
                         help="the interpreter gunicorn runs with: a virtualenv made from requirements.txt alone"
                              " measures the worker as deployed, without the test tools DRF imports when present")
     parser.add_argument("--redis", action="store_true",
                         help="start a redis-server and give the app REDIS_URL (the shared cache of a fleet)")
-    parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument("--compare-with", metavar="REF",
+                        help="a git ref: drive its code (a temporary worktree) and this tree side by side")
+    parser.add_argument("--chart", type=Path, help="with --compare-with: draw the comparison as a PNG here")
     args = parser.parse_args(argv)
+    if args.chart and not args.compare_with:
+        parser.error("--chart draws a comparison: give --compare-with too")
     if args.quick:
         args.requests, args.duration = 100, 10.0
     return args
@@ -382,10 +337,16 @@ def parse_args(argv=None):
 def main(argv=None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     args = parse_args(argv)
-    results = run(args)
-    sys.stdout.write(format_table(results))
-    if args.json:
-        args.json.write_text(json.dumps(results, indent=2, default=str))
+    if args.compare_with:
+        results = run_compare(args)
+        report(results, format_compare_table(results), args.json)
+    else:
+        results = run(args)
+        report(results, format_table(results), args.json)
+    if args.chart:
+        from bench.chart import write_chart  # matplotlib is a dev requirement, needed only here
+
+        write_chart(results, args.chart)
     return 0
 
 

@@ -30,9 +30,7 @@ the table (the table's invariant with the same module as `manage.py ddb check`, 
 
 Prints a summary, writes it as JSON with --json, and exits 1 if anything was lost, duplicated or violated.
 """
-import argparse
 import itertools
-import json
 import logging
 import os
 import random
@@ -49,7 +47,7 @@ import requests
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
 
-from bench.harness import booted, gunicorn, token_headers  # noqa: E402
+from bench.harness import bench_arguments, booted, gunicorn, report, token_headers  # noqa: E402
 from messaging.store import items  # noqa: E402
 from messaging.store.table_check import TableContents, find_violations, read_table  # noqa: E402
 
@@ -410,7 +408,7 @@ def format_summary(results: dict) -> str:
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = bench_arguments(__doc__)
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--duration", type=float, default=60.0, help="seconds of sending")
     parser.add_argument("--new-share", type=float, default=0.3, help="share of sends by handle to a fresh pair")
@@ -420,9 +418,7 @@ def parse_args(argv=None):
                         help="share of sends that give up on their first answer early and retry")
     parser.add_argument("--impatient-timeout", type=float, default=0.01, help="seconds such a send first waits")
     parser.add_argument("--grace", type=float, default=30.0, help="seconds after the end to keep retrying a send")
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--seed", type=int, default=1, help="seeds the clients' random choices")
-    parser.add_argument("--json", type=Path, help="also write the results here")
     return parser.parse_args(argv)
 
 
@@ -430,9 +426,7 @@ def main(argv=None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     args = parse_args(argv)
     results = run(args)
-    sys.stdout.write(format_summary(results))
-    if args.json:
-        args.json.write_text(json.dumps(results, indent=2))
+    report(results, format_summary(results), args.json)
     return 0 if passed(results) else 1
 
 
