@@ -4,7 +4,8 @@ The old code is a temporary detached worktree of REF. Each tree boots with its o
 ddb schema-load, seed_users, collectstatic, run from its own directory) into its own users' database and its own
 table on one shared DynamoDB Local, and serves from its own gunicorn (its own deployed config). The same
 endpoints are then driven at the same N against both, old and new in turn for each endpoint and level (which
-goes first alternates), so both see the same machine at the same moment.
+goes first alternates), so both see the same machine at the same moment. With --redis each side gets a
+redis-server of its own as its REDIS_URL (the shared cache a fleet runs with).
 """
 import contextlib
 import os
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from bench.harness import (
     PROJECT_DIR,
+    RedisServer,
     booted,
     collect_static,
     drive,
@@ -28,7 +30,8 @@ TABLE = "cruddur-messages-compare"
 SIDES = ("old", "new")
 # What the issue's targets are about; the unread total is left out (it is measured by the single run).
 COMPARED_ENDPOINTS = ("GET /api/message_groups", "GET /api/messages/<uuid>", "POST /api/messages (continue)",
-                      "POST /api/messages (continue, one hot conversation)", "POST /api/messages (new)")
+                      "POST /api/messages (continue, one hot conversation)",
+                      "POST /api/messages (continue, two writers)", "POST /api/messages (new)")
 
 
 def new_tree_commit() -> str:
@@ -55,6 +58,10 @@ def run_compare(args) -> dict:
             (tmp_dir / side).mkdir()
             boot = stack.enter_context(booted(f"{TABLE}-{side}", settings, tmp_dir=tmp_dir / side,
                                               endpoint_url=endpoint_url, in_process=False, project_dir=tree))
+            boot.env.pop("REDIS_URL", None)
+            if args.redis:
+                (tmp_dir / side / "redis").mkdir()
+                boot.env["REDIS_URL"] = stack.enter_context(RedisServer(tmp_dir / side / "redis")).url
             collect_static(boot.env, tree)
             add_bench_users(boot.env, clients=clients, new_conversations=new_conversations, project_dir=tree)
             servers[side], base = stack.enter_context(
@@ -78,7 +85,8 @@ def run_compare(args) -> dict:
 
 def format_compare_table(results: dict) -> str:
     old, new = results["old"], results["new"]
-    lines = [f"old: {old['ref']} ({old['commit']})   new: {new['commit']}",
+    cache = "Redis (REDIS_URL)" if results["args"]["redis"] else "local memory"
+    lines = [f"old: {old['ref']} ({old['commit']})   new: {new['commit']}   cache: {cache}",
              f"{'endpoint':51} {'N':>3} {'old req/s':>9} {'new req/s':>9} {'new/old':>7} {'old p50':>8} "
              f"{'new p50':>8} {'old p99':>8} {'new p99':>8} {'errors old/new':>14}"]
     for name, levels in results["compare"].items():

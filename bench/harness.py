@@ -84,15 +84,18 @@ def manage(env: dict, *args: str, project_dir: Path = PROJECT_DIR) -> None:
 # Run by `manage.py shell`, so that each tree creates the users with its own model.
 _ADD_USERS = """
 import os
+from django.contrib.auth.hashers import make_password
 from users.models import User
-User.objects.bulk_create([User(handle=handle, display_name=handle.title(), email=f"{handle}@example.invalid")
-                          for handle in os.environ["BENCH_NEW_HANDLES"].split()])
+password = make_password(os.environ["BENCH_PASSWORD"])  # hashed once: one PBKDF2 run for them all
+User.objects.bulk_create([User(handle=handle, display_name=handle.title(), email=f"{handle}@example.invalid",
+                               password=password) for handle in os.environ["BENCH_NEW_HANDLES"].split()])
 """
 
 
 def add_users(env: dict, handles: list[str], project_dir: Path = PROJECT_DIR) -> None:
-    """Users without a password (recipients only), in the users' database of the server with `env`."""
-    manage({**env, "BENCH_NEW_HANDLES": " ".join(handles)}, "shell", "-c", _ADD_USERS, project_dir=project_dir)
+    """Users who log in with PASSWORD, in the users' database of the server with `env`."""
+    manage({**env, "BENCH_NEW_HANDLES": " ".join(handles), "BENCH_PASSWORD": PASSWORD}, "shell", "-c", _ADD_USERS,
+           project_dir=project_dir)
 
 
 def collect_static(env: dict, project_dir: Path = PROJECT_DIR) -> None:

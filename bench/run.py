@@ -51,6 +51,7 @@ from bench.harness import (  # noqa: E402
 from bench.workload import PEER, PRODUCTION_SETTINGS, SENDER, add_bench_users, api_workload  # noqa: E402
 from messaging.store import items  # noqa: E402
 from messaging.store.models import Message, UserRef  # noqa: E402
+from messaging.store.store import MessageStore  # noqa: E402
 from messaging.store.timefmt import format_time  # noqa: E402
 
 logger = logging.getLogger("bench")
@@ -208,6 +209,16 @@ def count_mark_read_calls(base: str, sender_headers: dict, reader_headers: dict,
     return calls
 
 
+class OnlyWriterMemory(dict):
+    """The floor's conversation cache: the bench process is the only writer of the conversation its floor
+    continues, so what it remembers of its own writes is always current."""
+
+    shared = True
+
+    def set(self, message_group_uuid: str, item: dict) -> None:
+        self[message_group_uuid] = item
+
+
 def run(args) -> dict:
     results = {"args": vars(args), "cores": os.cpu_count(), "api": {}, "floor": {}}
     settings = {**PRODUCTION_SETTINGS, "SECRET_KEY": secrets.token_urlsafe(50)}
@@ -217,6 +228,8 @@ def run(args) -> dict:
         boot = stack.enter_context(booted(TABLE, settings))
         env = boot.env
         env["CRUDDUR_COUNT_DDB_CALLS"] = str(boot.data_dir / "ddb_calls.jsonl")
+        # Stream mode's sends as the request makes them; no stream handler runs, so group items are not re-keyed.
+        env["MESSAGING_GROUP_UPDATES"] = args.group_updates
         env.pop("REDIS_URL", None)
         if redis_server:
             env["REDIS_URL"] = redis_server.url
@@ -233,13 +246,17 @@ def run(args) -> dict:
             sender = User.objects.get_by_handle(SENDER)
             sender_uuid, sender_ref = str(sender.uuid), user_ref(user=sender)
 
+            # The design's minimum made bare: one Query for each read, one TransactWriteItems for a continued send
+            # (the floor's own store remembers the conversation it alone writes, as a warm shared cache does).
+            floor_store = MessageStore(ddb.get_client(), ddb.table_name(), group_updates=args.group_updates,
+                                       conversation_cache=OnlyWriterMemory())
             floors = {
                 "GET /api/message_groups": lambda i: store.list_groups(user_uuid=sender_uuid, limit=20),
-                "GET /api/messages/<uuid>": lambda i: (store.get_conversation(message_group_uuid=group_uuid),
-                                                       store.list_messages(message_group_uuid=group_uuid, limit=20)),
-                "POST /api/messages (continue)": lambda i: store.send_in_conversation(
-                    conversation=store.get_conversation(message_group_uuid=group_uuid), sender=sender_ref,
-                    text=f"floor {i}"),
+                "GET /api/messages/<uuid>": lambda i: store.list_messages(message_group_uuid=group_uuid, limit=20),
+                "POST /api/messages (continue)": lambda i: floor_store.send_in_conversation(
+                    conversation=floor_store.get_conversation_of_member(message_group_uuid=group_uuid,
+                                                                        member_uuid=sender_uuid),
+                    sender=sender_ref, text=f"floor {i}"),
             }
             # Untimed warm-up: DynamoDB Local's JIT and both workers' caches start cold.
             for name, floor_call in floors.items():
@@ -305,7 +322,8 @@ def format_table(results: dict) -> str:
                      f"{row['local_memory']['p50_ms']} ms with local memory ({row['p50_difference_ms']:+} ms)")
     for name, commands in results.get("redis_commands_per_request", {}).items():
         lines.append(f"Redis commands per request {name}: {commands}")
-    lines.append(f"cache: {'Redis (REDIS_URL)' if results['args']['redis'] else 'local memory'}")
+    lines.append(f"cache: {'Redis (REDIS_URL)' if results['args']['redis'] else 'local memory'}; "
+                 f"group updates: {results['args']['group_updates']}")
     return "\n".join(lines) + "\n"
 
 
@@ -323,6 +341,8 @@ def parse_args(argv=None):
                              " measures the worker as deployed, without the test tools DRF imports when present")
     parser.add_argument("--redis", action="store_true",
                         help="start a redis-server and give the app REDIS_URL (the shared cache of a fleet)")
+    parser.add_argument("--group-updates", choices=["inline", "stream"], default="inline",
+                        help="the server's MESSAGING_GROUP_UPDATES (stream: what a send costs the request)")
     parser.add_argument("--compare-with", metavar="REF",
                         help="a git ref: drive its code (a temporary worktree) and this tree side by side")
     parser.add_argument("--chart", type=Path, help="with --compare-with: draw the comparison as a PNG here")

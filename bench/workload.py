@@ -77,6 +77,23 @@ def api_workload(base: str, *, clients: int) -> Workload:
     def continue_hot_conversation(session, i):
         return send(session, {"message": f"hot {i}", "message_group_uuid": group_uuid})
 
+    # Two writers: both members of a conversation send into it at once, as in a chat. Clients are numbered across
+    # the whole run; clients 2k and 2k+1 share a conversation (within a level, all but possibly the first and the
+    # last client have their partner) and each alternates between its two members, so at N=1 one client makes the
+    # back and forth. The peers of those conversations log in first.
+    pairs = (clients + 1) // 2
+    peer_headers = [token_headers(base, handle) for handle in peer_handles(pairs)]
+    writer_picks, writer = itertools.count(), threading.local()
+
+    def continue_with_two_writers(session, i):
+        if not hasattr(writer, "pick"):
+            writer.pick, writer.turn = next(writer_picks), 0
+        writer.turn += 1
+        pair = writer.pick // 2 % pairs
+        as_peer = (writer.pick + writer.turn) % 2 == 1
+        return session.request("POST", f"{base}/api/messages", headers=peer_headers[pair] if as_peer else headers,
+                               json={"message": f"turn {i}", "message_group_uuid": own_groups[pair]}).status == 200
+
     def new_conversation(session, i):
         with recipient_lock:
             handle = next(recipients)
@@ -88,5 +105,6 @@ def api_workload(base: str, *, clients: int) -> Workload:
         "GET /api/messages/<uuid>": get(f"/api/messages/{group_uuid}"),
         "POST /api/messages (continue)": continue_own_conversation,
         "POST /api/messages (continue, one hot conversation)": continue_hot_conversation,
+        "POST /api/messages (continue, two writers)": continue_with_two_writers,
         "POST /api/messages (new)": new_conversation,
     })
