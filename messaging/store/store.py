@@ -389,10 +389,14 @@ class MessageStore(ReadStateOps, BlockOps):
         return None
 
     def _conversation_after(self, outcome: Outcome, message_group_uuid: str) -> Conversation | None:
-        """The conversation after a lost race: as the cancelled transaction returned it, else read again."""
+        """The conversation after a lost race: as the cancelled transaction returned it (and so into the cache,
+        whose entry lost the race too: two writers' entries may land out of order), else read again."""
         item = outcome.current_items.get("conversation")
-        return items.conversation_from_item(item) if item else self.get_conversation(
-            message_group_uuid=message_group_uuid)
+        if not item:
+            return self.get_conversation(message_group_uuid=message_group_uuid)
+        conversation = items.conversation_from_item(item)
+        self._remember(conversation)
+        return conversation
 
     def _replay(self, sender_uuid: str, receipt: IdempotencyReceipt) -> Message | None:
         stored = self.table.get(items.receipt_key(sender_uuid, receipt.key))

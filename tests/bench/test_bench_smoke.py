@@ -79,6 +79,18 @@ def test_bench_counts_a_read_before_each_write_with_a_cache_of_each_process_its_
     assert calls["POST /api/messages/<uuid>/read (to the newest)"]["commonest"] == ["GetItem", "TransactWriteItems"]
 
 
+def test_transactions_bench_measures_every_shape_of_a_send(tmp_path):
+    out = tmp_path / "transactions.json"
+    result = run_bench_script("transactions.py", "--threads", "1", "2", "--writes", "4", "--rounds", "1",
+                              "--json", str(out), timeout=120)
+    assert result.returncode == 0, result.stderr[-3000:]
+    (last,) = json.loads(out.read_text())["rounds"]
+    assert sorted(last) == ["1", "2"]
+    for rates in last.values():
+        assert len(rates) == 7 and all(rate > 0 for rate in rates.values()), rates
+    assert "+ 2 block checks (a continued send)" in result.stdout
+
+
 def test_profile_shows_where_a_request_spends_its_time():
     result = run_bench_script("profile.py", "groups", "--requests", "30", timeout=120)
     assert result.returncode == 0, result.stderr[-3000:]

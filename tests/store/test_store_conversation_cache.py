@@ -116,6 +116,26 @@ def test_a_stale_entry_costs_one_cancelled_transaction_and_the_send_is_stored_ri
     assert find_violations(read_table(client, table)) == []
 
 
+def test_an_entry_left_behind_is_replaced_by_the_item_the_cancelled_transaction_returned(ddb_backend, cache):
+    """Two writers' entries can land out of order, leaving an older one in the cache: the next send's cancelled
+    transaction returns the item as it is, and the cache takes that before the retry commits."""
+    client, table = ddb_backend
+    store = MessageStore(client, table, conversation_cache=cache)
+    group = store.send_to_user(sender=ANDREW, recipient=BAYKO, text="first").message_group_uuid
+    left_behind = cache.items[group]
+    continue_as(store, BAYKO, group, "second")
+    stored_before = items.conversation_from_item(cache.items[group])
+    cache.items[group] = left_behind
+    written = []
+    cache.set = lambda message_group_uuid, item: written.append(items.conversation_from_item(item))
+
+    with dynamodb_calls(client) as calls:
+        continue_as(store, ANDREW, group, "third")
+    assert calls == ["TransactWriteItems", "TransactWriteItems"]
+    assert written[0] == stored_before
+    assert written[-1] == store.get_conversation(message_group_uuid=group)
+
+
 def test_mark_read_decides_nothing_is_new_on_the_stored_state_not_a_stale_entry(ddb_backend, cached_store):
     client, table = ddb_backend
     group = cached_store.send_to_user(sender=ANDREW, recipient=BAYKO, text="first").message_group_uuid
