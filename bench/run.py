@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/run.py --quick
     .venv/bin/python bench/run.py --quick --redis    # the shared cache in Redis, as a fleet runs
-    .venv/bin/python bench/run.py --quick --compare-with 122a1fe --chart docs/performance.png   # old vs new
+    .venv/bin/python bench/run.py --quick --redis --compare-with 437969e --chart docs/performance.png   # old vs new
 
 Starts DynamoDB Local (with --redis also a redis-server) and gunicorn on 127.0.0.1 (stopped by their own pid at the
 end, also on failure),
