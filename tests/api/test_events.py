@@ -78,9 +78,7 @@ def test_a_message_reaches_both_members_streams_and_no_one_else(alice, bob, caro
                                         "created_at", "edited_at", "deleted"]
             assert Position.parse(event.id).delivered(sent.uuid)
         # carol's stream keeps beating and carries nothing of theirs
-        carols = await streams[carol].until(lambda b: b.is_heartbeat, WAIT)
-        carols += await streams[carol].until(lambda b: b.is_heartbeat, WAIT)
-        assert messages(carols) == []
+        assert messages(await streams[carol].two_heartbeats(WAIT)) == []
         for s in streams.values():
             await s.close()
 
@@ -302,9 +300,7 @@ def test_a_read_reaches_only_that_users_streams_with_the_total(alice, bob, carol
         found = await streams[bob].until(lambda b: b.event == "read", WAIT)
         assert found[-1].data == {"message_group_uuid": group, "unread_count": 0, "total_unread_count": 1}
         assert found[-1].id
-        alices = await streams[alice].until(lambda b: b.is_heartbeat, WAIT)
-        alices += await streams[alice].until(lambda b: b.is_heartbeat, WAIT)
-        assert all(b.event is None for b in alices)
+        assert all(b.event is None for b in await streams[alice].two_heartbeats(WAIT))
         for s in streams.values():
             await s.close()
 
@@ -330,9 +326,7 @@ def test_an_edit_and_a_delete_reach_both_members_streams_and_no_one_else(alice, 
             assert updated.data["edited_at"] and updated.data["deleted"] is False
             deleted = (await streams[who].until(lambda b: b.event == "message_deleted", WAIT))[-1]
             assert deleted.data == {"message_group_uuid": sent.message_group_uuid, "uuid": sent.uuid, "deleted": True}
-        carols = await streams[carol].until(lambda b: b.is_heartbeat, WAIT)
-        carols += await streams[carol].until(lambda b: b.is_heartbeat, WAIT)
-        assert all(b.event is None for b in carols)
+        assert all(b.event is None for b in await streams[carol].two_heartbeats(WAIT))
         for s in streams.values():
             await s.close()
 

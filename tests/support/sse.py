@@ -130,6 +130,12 @@ class AsgiStream:
             if predicate(block):
                 return found
 
+    async def two_heartbeats(self, timeout: float) -> list[Block]:
+        """Every block up to and including the second heartbeat from now: what a bystander's stream carries while
+        the test's events happen (each heartbeat within `timeout` s)."""
+        found = await self.until(lambda b: b.is_heartbeat, timeout)
+        return found + await self.until(lambda b: b.is_heartbeat, timeout)
+
     async def rest(self, timeout: float) -> list[Block]:
         """Every block until the answer ends."""
         found = []
