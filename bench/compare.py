@@ -5,7 +5,7 @@ ddb schema-load, seed_users, collectstatic, run from its own directory) into its
 table on one shared DynamoDB Local, and serves from its own gunicorn (its own deployed config). The same
 endpoints are then driven at the same N against both, old and new in turn for each endpoint and level (which
 goes first alternates), so both see the same machine at the same moment. With --redis each side gets a
-redis-server of its own as its REDIS_URL (the shared cache a fleet runs with).
+redis-server of its own as its REDIS_URL (the shared cache a fleet runs with); --group-updates applies to both.
 """
 import contextlib
 import os
@@ -59,6 +59,7 @@ def run_compare(args) -> dict:
             boot = stack.enter_context(booted(f"{TABLE}-{side}", settings, tmp_dir=tmp_dir / side,
                                               endpoint_url=endpoint_url, in_process=False, project_dir=tree))
             boot.env.pop("REDIS_URL", None)
+            boot.env["MESSAGING_GROUP_UPDATES"] = args.group_updates
             if args.redis:
                 (tmp_dir / side / "redis").mkdir()
                 boot.env["REDIS_URL"] = stack.enter_context(RedisServer(tmp_dir / side / "redis")).url
@@ -86,7 +87,8 @@ def run_compare(args) -> dict:
 def format_compare_table(results: dict) -> str:
     old, new = results["old"], results["new"]
     cache = "Redis (REDIS_URL)" if results["args"]["redis"] else "local memory"
-    lines = [f"old: {old['ref']} ({old['commit']})   new: {new['commit']}   cache: {cache}",
+    lines = [f"old: {old['ref']} ({old['commit']})   new: {new['commit']}   cache: {cache}   "
+             f"group updates: {results['args']['group_updates']}",
              f"{'endpoint':51} {'N':>3} {'old req/s':>9} {'new req/s':>9} {'new/old':>7} {'old p50':>8} "
              f"{'new p50':>8} {'old p99':>8} {'new p99':>8} {'errors old/new':>14}"]
     for name, levels in results["compare"].items():

@@ -66,8 +66,8 @@ def api_workload(base: str, *, clients: int) -> Workload:
     def get(path):
         return lambda session, i: session.request("GET", f"{base}{path}", headers=headers).status == 200
 
-    def send(session, body):
-        return session.request("POST", f"{base}/api/messages", headers=headers, json=body).status == 200
+    def send(session, body, sender_headers=headers):
+        return session.request("POST", f"{base}/api/messages", headers=sender_headers, json=body).status == 200
 
     def continue_own_conversation(session, i):
         if not hasattr(client_group, "uuid"):
@@ -91,8 +91,8 @@ def api_workload(base: str, *, clients: int) -> Workload:
         writer.turn += 1
         pair = writer.pick // 2 % pairs
         as_peer = (writer.pick + writer.turn) % 2 == 1
-        return session.request("POST", f"{base}/api/messages", headers=peer_headers[pair] if as_peer else headers,
-                               json={"message": f"turn {i}", "message_group_uuid": own_groups[pair]}).status == 200
+        return send(session, {"message": f"turn {i}", "message_group_uuid": own_groups[pair]},
+                    peer_headers[pair] if as_peer else headers)
 
     def new_conversation(session, i):
         with recipient_lock:
