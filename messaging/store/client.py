@@ -1,7 +1,10 @@
-"""The boto3 DynamoDB client: bounded timeouts and botocore's own retries."""
+"""The DynamoDB client: bounded timeouts and botocore's own retries.
+
+Made by botocore itself: boto3 would add nothing to a client but ~5 MB of imports to every worker (its resource
+layer and s3transfer), measured in docs/PERFORMANCE.md ("Memory")."""
 from dataclasses import dataclass
 
-import boto3
+import botocore.session
 from botocore.config import Config
 
 
@@ -27,11 +30,11 @@ def make_client(settings: ClientSettings, service: str = "dynamodb"):
         retries={"mode": "standard", "total_max_attempts": settings.max_attempts},
         max_pool_connections=settings.max_pool_connections,
     )
-    session = boto3.session.Session()
+    session = botocore.session.get_session()
     credentials = {}
     if settings.endpoint_url and session.get_credentials() is None:
-        # DynamoDB Local accepts any key; boto3 still refuses to sign without one.
+        # DynamoDB Local accepts any key; botocore still refuses to sign without one.
         credentials = {"aws_access_key_id": "local", "aws_secret_access_key": "local"}
-    return session.client(
+    return session.create_client(
         service, endpoint_url=settings.endpoint_url, config=config, **credentials
     )
