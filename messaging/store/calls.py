@@ -6,6 +6,7 @@ or a missing table (StoreNotFound).
 import contextlib
 import logging
 import random
+import threading
 import time
 from collections.abc import Iterator
 
@@ -80,6 +81,9 @@ class Table:
         return True
 
 
+CONTENTION = "too much contention on this conversation; nothing was stored"
+
+
 class Backoff:
     """Jittered exponential pauses between attempts that lost a race, until a deadline."""
 
@@ -89,5 +93,10 @@ class Backoff:
     def pause(self, attempt: int) -> None:
         """Sleep before attempt `attempt + 1`; give up (nothing was stored) at the deadline."""
         if time.monotonic() >= self.deadline:
-            raise StoreConflict("too much contention on this conversation; nothing was stored")
+            raise StoreConflict(CONTENTION)
         time.sleep(random.uniform(0, min(0.1, 0.002 * 2 ** min(attempt, 6))))
+
+    def acquire(self, lock: threading.Lock) -> None:
+        """Wait for `lock`; give up (nothing was stored) at the deadline."""
+        if not lock.acquire(timeout=max(0.0, self.deadline - time.monotonic())):
+            raise StoreConflict(CONTENTION)

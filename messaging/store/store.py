@@ -39,6 +39,7 @@ from messaging.store.read_state import MemberState
 from messaging.store.read_state_ops import ReadStateOps
 from messaging.store.timefmt import later_than, next_microsecond, utc_now
 from messaging.store.transactions import LabelledOp, Outcome, delete, put_new, transact
+from messaging.store.turns import ConversationTurns
 
 logger = logging.getLogger(__name__)
 
@@ -81,6 +82,7 @@ class MessageStore(ReadStateOps, BlockOps):
         self.table = Table(client, table_name)
         self.legacy = LegacyConversations(self.table)
         self.conversation_cache = conversation_cache
+        self.turns = ConversationTurns()
 
     # ---------------------------------------------------------------- reads
 
@@ -121,9 +123,12 @@ class MessageStore(ReadStateOps, BlockOps):
         return replace(items.conversation_from_item(item), from_cache=True) if item is not None else None
 
     def _fresh_enough_to_write(self, conversation: Conversation) -> Conversation:
-        """The conversation to base a write on: a cached one only from a cache every process writes through."""
-        if not conversation.from_cache or self.conversation_cache.shared:
+        """The conversation to base a write on: a cached one only from a cache every process writes through, read
+        again (a writer before this one in the process may have just moved it on); else as stored."""
+        if not conversation.from_cache:
             return conversation
+        if self.conversation_cache.shared:
+            return self._cached_conversation(conversation.message_group_uuid) or conversation
         stored = self._stored_conversation(conversation.message_group_uuid)
         if stored is None:
             raise StoreNotFound(f"conversation {conversation.message_group_uuid} disappeared")
@@ -228,11 +233,20 @@ class MessageStore(ReadStateOps, BlockOps):
 
     def send_in_conversation(self, *, conversation: Conversation, sender: UserRef, text: str,
                              receipt: IdempotencyReceipt | None = None) -> Message:
-        """Store a message in an existing conversation; the caller checked that `sender` is a member."""
+        """Store a message in an existing conversation; the caller checked that `sender` is a member, and its
+        members' names are the ones the written items copy. The process's writers of one conversation take turns
+        (store/turns.py)."""
         backoff = Backoff(self.retry_deadline_seconds)
+        with self.turns.turn(conversation.message_group_uuid, backoff):
+            return self._send_in_turn(conversation, sender, text, receipt, backoff)
+
+    def _send_in_turn(self, given: Conversation, sender: UserRef, text: str, receipt: IdempotencyReceipt | None,
+                      backoff: Backoff) -> Message:
         collided_at: str | None = None
-        conversation = self._fresh_enough_to_write(conversation)
+        conversation = self._fresh_enough_to_write(given)
         for attempt in itertools.count():
+            # Every state read here carries the stored copies of the names; the caller's are current.
+            conversation = replace(conversation, members=given.members)
             if conversation.legacy:
                 conversation, _ = self.legacy.adopt(conversation)
             states = self._states(conversation)

@@ -17,7 +17,8 @@ from messaging.store.models import UserRef
 from messaging.store.store import MessageStore
 from messaging.store.table_check import check_table
 from tests.support.components import require
-from tests.support.store import ANDREW, BAYKO, all_messages, expected_unread, group_of
+from tests.support.ddb_calls import dynamodb_calls
+from tests.support.store import ANDREW, BAYKO, DictCache, all_messages, another_process, expected_unread, group_of
 
 pytestmark = pytest.mark.ddb_local
 
@@ -67,8 +68,9 @@ def test_8_threads_x_50_sends_into_one_conversation(fresh_local_store):
 
     def send_many(worker):
         sender = ANDREW if worker % 2 else BAYKO
-        return [store.send_in_conversation(conversation=store.get_conversation(message_group_uuid=group),
-                                           sender=sender, text=f"w{worker}-{n}").uuid
+        mine = another_process(store)  # so the writers race, as in a fleet, rather than take turns
+        return [mine.send_in_conversation(conversation=mine.get_conversation(message_group_uuid=group),
+                                          sender=sender, text=f"w{worker}-{n}").uuid
                 for n in range(50)]
 
     with ThreadPoolExecutor(8) as pool:
@@ -88,13 +90,35 @@ def test_8_threads_x_50_sends_into_one_conversation(fresh_local_store):
     assert_group_invariants(store, group, (ANDREW, BAYKO))
 
 
+def test_one_processs_threads_writing_one_conversation_take_turns_and_each_commits_at_its_first_attempt(local_store):
+    store = another_process(local_store, conversation_cache=DictCache())  # one process, its writes in the cache
+    group = store.send_to_user(sender=ANDREW, recipient=BAYKO, text="start").message_group_uuid
+
+    def send_many(worker):
+        sender = ANDREW if worker % 2 else BAYKO
+        sent = []
+        for n in range(10):
+            conversation = store.get_conversation_of_member(message_group_uuid=group, member_uuid=sender.uuid)
+            sent.append(store.send_in_conversation(conversation=conversation, sender=sender, text=f"w{worker}-{n}"))
+        return sent
+
+    with dynamodb_calls(store.client) as calls, ThreadPoolExecutor(8) as pool:
+        acknowledged = [message for batch in pool.map(send_many, range(8)) for message in batch]
+
+    # No cancelled transaction and no read: each writer started from the state the one before it committed.
+    assert calls == ["TransactWriteItems"] * 80
+    messages = all_messages(store, group)
+    assert {m.uuid for m in acknowledged} <= {m.uuid for m in messages} and len(messages) == 81
+    assert_group_invariants(store, group, (ANDREW, BAYKO))
+
+
 def test_8_threads_starting_the_same_conversation(local_store):
     store = local_store
     people = [UserRef(f"4444444{n}-4444-4444-8444-444444444444", f"user{n}", f"User {n}") for n in range(2)]
 
     def start(worker):
         sender, recipient = (people[0], people[1]) if worker % 2 else (people[1], people[0])
-        return store.send_to_user(sender=sender, recipient=recipient, text=f"hello from {worker}")
+        return another_process(store).send_to_user(sender=sender, recipient=recipient, text=f"hello from {worker}")
 
     with ThreadPoolExecutor(8) as pool:
         sent = list(pool.map(start, range(8)))
@@ -114,8 +138,9 @@ def test_8_threads_x_50_sends_while_the_recipient_marks_read_in_a_loop(fresh_loc
     reads = []
 
     def send_many(worker):
-        return [store.send_in_conversation(conversation=store.get_conversation(message_group_uuid=group),
-                                           sender=ANDREW, text=f"w{worker}-{n}").uuid for n in range(50)]
+        mine = another_process(store)
+        return [mine.send_in_conversation(conversation=mine.get_conversation(message_group_uuid=group),
+                                          sender=ANDREW, text=f"w{worker}-{n}").uuid for n in range(50)]
 
     def read_in_a_loop():
         while sending.is_set():  # a reader with nothing new writes nothing
@@ -158,12 +183,13 @@ def test_sends_racing_a_block_none_lands_after_its_acknowledgement(fresh_local_s
 
     def send_until_refused_after_block(worker):
         sender = ANDREW if worker % 2 else BAYKO
+        mine = another_process(store)
         refused_after_block = 0
         for n in range(1000):
             started = time.monotonic()
             try:
-                conversation = store.get_conversation(message_group_uuid=group)
-                sent = store.send_in_conversation(conversation=conversation, sender=sender, text=f"w{worker}-{n}")
+                conversation = mine.get_conversation(message_group_uuid=group)
+                sent = mine.send_in_conversation(conversation=conversation, sender=sender, text=f"w{worker}-{n}")
                 result = sent.uuid
                 before_block.release()
             except RecipientUnavailable:
@@ -210,9 +236,10 @@ def test_edits_and_deletes_of_the_last_message_racing_sends(fresh_local_store):
     window = timedelta(hours=1)
 
     def send_many(sender):
+        mine = another_process(store)
         for n in range(40):
-            store.send_in_conversation(conversation=store.get_conversation(message_group_uuid=group),
-                                       sender=sender, text=f"{sender.handle}-{n}")
+            mine.send_in_conversation(conversation=mine.get_conversation(message_group_uuid=group),
+                                      sender=sender, text=f"{sender.handle}-{n}")
 
     def edit_many(author):
         changed = 0

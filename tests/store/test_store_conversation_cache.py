@@ -1,5 +1,7 @@
 """The store with a conversation cache: a member's read and a continued send make no GetItem when the cache is
 warm; a stale entry costs one cancelled transaction and never a wrong write."""
+from dataclasses import replace
+
 import pytest
 
 from messaging.store import items
@@ -10,25 +12,13 @@ from tests.support.store import (
     ANDREW,
     BAYKO,
     LONDO,
+    DictCache,
     all_messages,
     expected_unread,
     forget_backfill,
+    group_of,
     write_old_backend_conversation,
 )
-
-
-class DictCache:
-    """The ConversationCache protocol over a dict: what one process's view of the cache holds."""
-
-    def __init__(self, *, shared: bool = True):
-        self.items: dict[str, dict] = {}
-        self.shared = shared
-
-    def get(self, message_group_uuid):
-        return self.items.get(message_group_uuid)
-
-    def set(self, message_group_uuid, item):
-        self.items[message_group_uuid] = item
 
 
 @pytest.fixture
@@ -114,6 +104,26 @@ def test_a_stale_entry_costs_one_cancelled_transaction_and_the_send_is_stored_ri
         state = stored.states[member.uuid]
         assert state.unread == expected_unread(messages, member.uuid, state.last_read_at), member.handle
     assert find_violations(read_table(client, table)) == []
+
+
+@pytest.mark.parametrize("shared", [True, False], ids=["shared cache", "cache of its own"])
+def test_the_names_the_caller_gives_are_written_also_after_a_lost_race(ddb_backend, shared):
+    """The caller gives the members' current names; the state read again (the stored item, the item a cancelled
+    transaction returned) carries the stored copies, which must not replace them."""
+    client, table = ddb_backend
+    store = MessageStore(client, table, conversation_cache=DictCache(shared=shared))
+    group = store.send_to_user(sender=ANDREW, recipient=BAYKO, text="first").message_group_uuid
+    conversation = store.get_conversation_of_member(message_group_uuid=group, member_uuid=ANDREW.uuid)
+    continue_as(MessageStore(client, table, conversation_cache=DictCache()), BAYKO, group, "another process's")
+    renamed = replace(BAYKO, display_name="Bayko Renamed")
+    conversation = replace(conversation, members=tuple(renamed if m.uuid == BAYKO.uuid else m
+                                                       for m in conversation.members))
+
+    with dynamodb_calls(client) as calls:
+        store.send_in_conversation(conversation=conversation, sender=ANDREW, text="after the race")
+
+    assert calls == (["TransactWriteItems"] * 2 if shared else ["GetItem", "TransactWriteItems"])
+    assert group_of(store, ANDREW.uuid, group).other.display_name == "Bayko Renamed"
 
 
 def test_an_entry_left_behind_is_replaced_by_the_item_the_cancelled_transaction_returned(ddb_backend, cache):

@@ -50,6 +50,27 @@ def old_table(store: MessageStore) -> MessageStore:
     return MessageStore(store.client, store.table_name, clock=store.clock)
 
 
+class DictCache:
+    """The store's ConversationCache protocol over a dict: what one process's view of the cache holds."""
+
+    def __init__(self, *, shared: bool = True):
+        self.items: dict[str, dict] = {}
+        self.shared = shared
+
+    def get(self, message_group_uuid):
+        return self.items.get(message_group_uuid)
+
+    def set(self, message_group_uuid, item):
+        self.items[message_group_uuid] = item
+
+
+def another_process(store: MessageStore, **settings) -> MessageStore:
+    """The same table as another process sees it: a store of its own (its own turns: store/turns.py), so its
+    writes race this store's rather than waiting for them."""
+    return MessageStore(store.client, store.table_name, clock=store.clock,
+                        retry_deadline_seconds=store.retry_deadline_seconds, **settings)
+
+
 class SettableClock:
     """A clock that stands still until a test moves it."""
 
