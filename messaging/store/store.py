@@ -122,13 +122,14 @@ class MessageStore(ReadStateOps, BlockOps):
         item = self.conversation_cache.get(message_group_uuid) if self.conversation_cache else None
         return replace(items.conversation_from_item(item), from_cache=True) if item is not None else None
 
-    def _fresh_enough_to_write(self, conversation: Conversation) -> Conversation:
-        """The conversation to base a write on: a cached one only from a cache every process writes through, read
-        again (a writer before this one in the process may have just moved it on); else as stored."""
+    def _fresh_enough_to_write(self, conversation: Conversation, *, waited: bool = False) -> Conversation:
+        """The conversation to base a write on: a cached one only from a cache every process writes through (read
+        again if the write `waited` for its turn: the writer before it may have just moved it on); else as stored."""
         if not conversation.from_cache:
             return conversation
         if self.conversation_cache.shared:
-            return self._cached_conversation(conversation.message_group_uuid) or conversation
+            fresher = self._cached_conversation(conversation.message_group_uuid) if waited else None
+            return fresher or conversation
         stored = self._stored_conversation(conversation.message_group_uuid)
         if stored is None:
             raise StoreNotFound(f"conversation {conversation.message_group_uuid} disappeared")
@@ -237,13 +238,13 @@ class MessageStore(ReadStateOps, BlockOps):
         members' names are the ones the written items copy. The process's writers of one conversation take turns
         (store/turns.py)."""
         backoff = Backoff(self.retry_deadline_seconds)
-        with self.turns.turn(conversation.message_group_uuid, backoff):
-            return self._send_in_turn(conversation, sender, text, receipt, backoff)
+        with self.turns.turn(conversation.message_group_uuid, backoff) as waited:
+            return self._send_in_turn(conversation, sender, text, receipt, backoff, waited=waited)
 
     def _send_in_turn(self, given: Conversation, sender: UserRef, text: str, receipt: IdempotencyReceipt | None,
-                      backoff: Backoff) -> Message:
+                      backoff: Backoff, *, waited: bool) -> Message:
         collided_at: str | None = None
-        conversation = self._fresh_enough_to_write(given)
+        conversation = self._fresh_enough_to_write(given, waited=waited)
         for attempt in itertools.count():
             # Every state read here carries the stored copies of the names; the caller's are current.
             conversation = replace(conversation, members=given.members)

@@ -37,16 +37,18 @@ class ConversationTurns:
         return len(self._turns)
 
     @contextmanager
-    def turn(self, message_group_uuid: str, backoff: Backoff) -> Iterator[None]:
+    def turn(self, message_group_uuid: str, backoff: Backoff) -> Iterator[bool]:
         """Wait for this conversation's turn until the backoff's deadline (then StoreConflict: nothing was
-        stored), and hold it for the block."""
+        stored), and hold it for the block; gives whether it waited (then another writer may have just written)."""
         with self._guard:
             turn = self._turns.setdefault(message_group_uuid, _Turn())
             turn.writers += 1
         try:
-            backoff.acquire(turn.lock)
+            waited = not turn.lock.acquire(blocking=False)
+            if waited:
+                backoff.acquire(turn.lock)
             try:
-                yield
+                yield waited
             finally:
                 turn.lock.release()
         finally:

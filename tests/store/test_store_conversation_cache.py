@@ -60,12 +60,16 @@ def test_someone_elses_cached_conversation_costs_what_a_missing_one_costs(cached
     assert foreign_calls == missing_calls == ["GetItem"]
 
 
-def test_a_continued_send_with_a_warm_cache_is_one_transaction(cached_store):
+def test_a_continued_send_with_a_warm_cache_is_one_transaction_and_one_cache_read(cached_store, cache):
     group = cached_store.send_to_user(sender=ANDREW, recipient=BAYKO, text="hi").message_group_uuid
+    reads = []
+    cache.get = lambda message_group_uuid: reads.append(message_group_uuid) or cache.items.get(message_group_uuid)
     for n in range(3):
         with dynamodb_calls(cached_store.client) as calls:
             continue_as(cached_store, ANDREW, group, f"again {n}")
         assert calls == ["TransactWriteItems"], n
+    # The member's read only: a send that did not wait for its turn has nothing newer to read again.
+    assert reads == [group] * 3
     assert [m.text for m in all_messages(cached_store, group)] == ["hi", "again 0", "again 1", "again 2"]
 
 

@@ -27,13 +27,15 @@ def hold_turn(turns: ConversationTurns, conversation: str) -> tuple[threading.Ev
     return entered, leave, writer
 
 
-def test_a_second_writer_of_the_conversation_waits_until_the_first_leaves():
+def test_a_second_writer_of_the_conversation_waits_until_the_first_leaves_and_is_told_it_waited():
     turns = ConversationTurns()
     _, leave, first = hold_turn(turns, "c1")
     second_entered = threading.Event()
+    told: list[bool] = []
 
     def second():
-        with turns.turn("c1", Backoff(WAIT)):
+        with turns.turn("c1", Backoff(WAIT)) as waited:
+            told.append(waited)
             second_entered.set()
 
     waiting = threading.Thread(target=second)
@@ -43,6 +45,7 @@ def test_a_second_writer_of_the_conversation_waits_until_the_first_leaves():
     assert second_entered.wait(WAIT)
     first.join(WAIT)
     waiting.join(WAIT)
+    assert told == [True]
 
 
 def test_writers_of_other_conversations_do_not_wait():
@@ -71,8 +74,9 @@ def test_a_writer_gives_up_at_its_deadline_and_leaves_nothing_behind():
 def test_nothing_is_held_for_conversations_no_one_is_writing():
     turns = ConversationTurns()
     for n in range(100):
-        with turns.turn(f"c{n}", Backoff(WAIT)):
+        with turns.turn(f"c{n}", Backoff(WAIT)) as waited:
             assert len(turns) == 1
+            assert not waited
     with pytest.raises(RuntimeError), turns.turn("c-failing", Backoff(WAIT)):
         raise RuntimeError("the write failed")
     assert len(turns) == 0
