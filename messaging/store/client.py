@@ -1,7 +1,7 @@
 """The DynamoDB client: bounded timeouts and botocore's own retries.
 
-Made by botocore itself: boto3 would add nothing to a client but ~5 MB of imports to every worker (its resource
-layer and s3transfer), measured in docs/PERFORMANCE.md ("Memory")."""
+Made by botocore itself: boto3 would add nothing to a client but its resource layer and s3transfer to every
+worker's imports (2-3.5 MB of peak RSS: docs/PERFORMANCE.md, "Worker memory as deployed")."""
 from dataclasses import dataclass
 
 import botocore.session
