@@ -48,7 +48,15 @@ from bench.harness import (  # noqa: E402
     token_headers,
     worker_peak_rss_mb,
 )
-from bench.workload import PEER, PRODUCTION_SETTINGS, SENDER, add_bench_users, api_workload  # noqa: E402
+from bench.workload import (  # noqa: E402
+    FLOOR_PEER,
+    PEER,
+    PRODUCTION_SETTINGS,
+    SENDER,
+    add_bench_users,
+    api_workload,
+    start_conversation,
+)
 from messaging.store import items  # noqa: E402
 from messaging.store.models import Message, UserRef  # noqa: E402
 from messaging.store.store import MessageStore  # noqa: E402
@@ -247,14 +255,17 @@ def run(args) -> dict:
             sender_uuid, sender_ref = str(sender.uuid), user_ref(user=sender)
 
             # The design's minimum made bare: one Query for each read, one TransactWriteItems for a continued send
-            # (the floor's own store remembers the conversation it alone writes, as a warm shared cache does).
+            # (the floor's own store remembers the conversation it alone writes, as a warm shared cache does). Its
+            # writes bypass the server, so they go to a conversation no API request writes: in one the API writes
+            # too they would leave the server's cache entry behind.
             floor_store = MessageStore(ddb.get_client(), ddb.table_name(), group_updates=args.group_updates,
                                        conversation_cache=OnlyWriterMemory())
+            floor_group_uuid = start_conversation(base, headers, FLOOR_PEER)
             floors = {
                 "GET /api/message_groups": lambda i: store.list_groups(user_uuid=sender_uuid, limit=20),
                 "GET /api/messages/<uuid>": lambda i: store.list_messages(message_group_uuid=group_uuid, limit=20),
                 "POST /api/messages (continue)": lambda i: floor_store.send_in_conversation(
-                    conversation=floor_store.get_conversation_of_member(message_group_uuid=group_uuid,
+                    conversation=floor_store.get_conversation_of_member(message_group_uuid=floor_group_uuid,
                                                                         member_uuid=sender_uuid),
                     sender=sender_ref, text=f"floor {i}"),
             }

@@ -12,6 +12,8 @@ import requests
 from bench.harness import PROJECT_DIR, add_users, token_headers
 
 SENDER, PEER = "andrewbrown", "bayko"
+# The floor (bench/run.py) continues a conversation of its own with this seeded user.
+FLOOR_PEER = "Gakar"
 # Measured as deployed (DEBUG off), except that TLS is left to a proxy: the bench speaks plain HTTP.
 PRODUCTION_SETTINGS = {"DEBUG": "false", "ALLOWED_HOSTS": "127.0.0.1", "SECURE_SSL_REDIRECT": "false"}
 

@@ -36,12 +36,13 @@ def test_bench_measures_every_endpoint_and_its_floor_without_errors(tmp_path):
     assert results["scale"]["ratio_groups_large_vs_small"] > 0
 
 
-def bench_calls(tmp_path, *options: str) -> dict:
+def bench_calls(tmp_path, *options: str, clients: int = 1, requests: int = 4) -> dict:
     """The DynamoDB calls per API request the server itself counted (a botocore hook) in a tiny bench run."""
     out = tmp_path / "results.json"
     result = run_bench_script(
-        "run.py", *options, "--requests", "4", "--warmup", "3", "--duration", "5", "--concurrency", "1",
-        "--workers", "1", "--scale-messages", "30", "--scale-groups", "12", "--json", str(out), timeout=120)
+        "run.py", *options, "--requests", str(requests), "--warmup", "3", "--duration", "10", "--concurrency",
+        str(clients), "--workers", "1", "--scale-messages", "30", "--scale-groups", "12", "--json", str(out),
+        timeout=120)
     assert result.returncode == 0, result.stderr[-3000:]
     return json.loads(out.read_text())["ddb_calls_per_request"]
 
@@ -68,6 +69,16 @@ def test_bench_counts_the_design_minimum_of_dynamodb_calls_with_the_shared_cache
     assert calls["POST /api/messages/<uuid>/read (up to an older message)"]["commonest"] == [
         "Query", "TransactWriteItems"]
     assert calls["POST /api/messages/<uuid>/read (nothing new)"]["commonest"] == ["GetItem"]
+
+
+def test_bench_counts_one_transaction_per_send_when_one_process_serves_every_writer_of_a_conversation(tmp_path):
+    """One worker, 4 clients sending at once into one conversation: the process's writers take turns
+    (store/turns.py), each starting from the state the one before it committed, so none is cancelled."""
+    require(shutil.which("redis-server") is not None, "redis-server")
+    calls = bench_calls(tmp_path, "--redis", clients=4, requests=24)
+    for name in ("POST /api/messages (continue, one hot conversation)", "POST /api/messages (continue, two writers)"):
+        assert calls[name]["commonest"] == ["TransactWriteItems"], (name, calls[name])
+        assert calls[name]["mean_calls"] == 1, (name, calls[name])
 
 
 def test_bench_counts_a_read_before_each_write_with_a_cache_of_each_process_its_own(tmp_path):
