@@ -22,34 +22,31 @@ sys.path.insert(0, str(PROJECT_DIR))
 
 from bench.harness import report  # noqa: E402
 from messaging.devtools.dynamodb_local import DynamoDBLocal  # noqa: E402
-from messaging.store import schema  # noqa: E402
+from messaging.store import items, schema  # noqa: E402
+from messaging.store.blocks import block_checks  # noqa: E402
 from messaging.store.client import ClientSettings, make_client  # noqa: E402
+from messaging.store.models import Message, UserRef  # noqa: E402
+from messaging.store.transactions import delete, put_new  # noqa: E402
 
 TABLE = "cruddur-messages-transactions"
 
 
-def S(value: str) -> dict:
-    return {"S": value}
-
-
 def send_shape(parts: int, writer: int) -> list[dict]:
-    """The first `parts` pieces of a continued send's transaction, on fresh keys of this writer's own."""
-    group, at = str(uuid.uuid4()), f"{time.time_ns()}"
-    new = "attribute_not_exists(pk)"
+    """The first `parts` pieces of a continued send's transaction, with the items and checks the store builds
+    (store.py, items.py, blocks.py), on fresh keys of this writer's own."""
+    at = f"{time.time_ns()}"
+    sender, recipient = (UserRef(f"{writer}-{member}", f"user{member}", f"User {member}") for member in "ab")
+    message = Message(str(uuid.uuid4()), str(uuid.uuid4()), at, "x", sender)
     pieces = [
-        {"Put": {"TableName": TABLE, "Item": {"pk": S(f"MSG#{group}"), "sk": S(at), "message": S("x")},
-                 "ConditionExpression": new}},
-        {"Put": {"TableName": TABLE, "Item": {"pk": S(f"MSGID#{uuid.uuid4()}"), "sk": S("MSGID")},
-                 "ConditionExpression": new}},
-        {"Update": {"TableName": TABLE, "Key": {"pk": S(f"CONV#{group}"), "sk": S("CONV")},
-                    "UpdateExpression": "SET last_message_at = :at", "ExpressionAttributeValues": {":at": S(at)}}},
-        *[{"Delete": {"TableName": TABLE, "Key": {"pk": S(f"GRP#{member}-{writer}"), "sk": S(f"old-{at}")}}}
-          for member in (0, 1)],
-        *[{"Put": {"TableName": TABLE, "Item": {"pk": S(f"GRP#{member}-{writer}"), "sk": S(at),
-                                                 "message_group_uuid": S(group)}, "ConditionExpression": new}}
-          for member in (0, 1)],
-        *[{"ConditionCheck": {"TableName": TABLE, "Key": {"pk": S(f"BLOCK#{member}-{writer}"), "sk": S("b")},
-                              "ConditionExpression": new}} for member in (0, 1)],
+        put_new(TABLE, items.message_item(message)),
+        put_new(TABLE, items.lookup_item(message)),
+        {"Update": {"TableName": TABLE, "Key": items.conversation_key(message.message_group_uuid),
+                    "UpdateExpression": "SET last_message_at = :at",
+                    "ExpressionAttributeValues": {":at": items.S(at)}}},
+        *[delete(TABLE, items.key(items.group_pk(member.uuid), f"old-{at}")) for member in (sender, recipient)],
+        *[put_new(TABLE, items.group_item(owner.uuid, at, message.message_group_uuid, other, message.text))
+          for owner, other in ((sender, recipient), (recipient, sender))],
+        *[check for _, check in block_checks(TABLE, sender.uuid, recipient.uuid)],
     ]
     return pieces[:parts]
 
