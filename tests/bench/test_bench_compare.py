@@ -1,12 +1,12 @@
 """Old and new side by side (`bench/run.py --compare-with`) and its chart run end to end with tiny numbers. The
 old tree is HEAD itself, so the test needs no particular history."""
 import json
-import subprocess
 
 import pytest
 
 from bench.compare import COMPARED_ENDPOINTS
-from tests.support.bench_scripts import PROJECT_DIR, run_bench_script
+from bench.worktree import git
+from tests.support.bench_scripts import run_bench_script
 
 pytestmark = pytest.mark.ddb_local
 
@@ -14,16 +14,13 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 def worktree_paths() -> set[str]:
-    listing = subprocess.run(["git", "worktree", "list", "--porcelain"], cwd=PROJECT_DIR, check=True,
-                             capture_output=True, text=True).stdout
-    return {line for line in listing.splitlines() if line.startswith("worktree ")}
+    return {line for line in git("worktree", "list", "--porcelain").splitlines() if line.startswith("worktree ")}
 
 
 def test_compare_drives_both_trees_at_every_level_and_draws_the_chart(tmp_path):
     out, chart = tmp_path / "compare.json", tmp_path / "chart.png"
     before = worktree_paths()
-    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT_DIR, check=True, capture_output=True,
-                          text=True).stdout.strip()
+    head = git("rev-parse", "--short", "HEAD").strip()
     result = run_bench_script(
         "run.py", "--compare-with", "HEAD", "--requests", "3", "--warmup", "2", "--duration", "5",
         "--concurrency", "1", "2", "--workers", "1", "--json", str(out), "--chart", str(chart), timeout=240)

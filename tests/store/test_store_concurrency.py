@@ -18,7 +18,16 @@ from messaging.store.store import MessageStore
 from messaging.store.table_check import check_table
 from tests.support.components import require
 from tests.support.ddb_calls import dynamodb_calls
-from tests.support.store import ANDREW, BAYKO, DictCache, all_messages, another_process, expected_unread, group_of
+from tests.support.store import (
+    ANDREW,
+    BAYKO,
+    DictCache,
+    all_messages,
+    another_process,
+    continue_as,
+    expected_unread,
+    group_of,
+)
 
 pytestmark = pytest.mark.ddb_local
 
@@ -96,11 +105,7 @@ def test_one_processs_threads_writing_one_conversation_take_turns_and_each_commi
 
     def send_many(worker):
         sender = ANDREW if worker % 2 else BAYKO
-        sent = []
-        for n in range(10):
-            conversation = store.get_conversation_of_member(message_group_uuid=group, member_uuid=sender.uuid)
-            sent.append(store.send_in_conversation(conversation=conversation, sender=sender, text=f"w{worker}-{n}"))
-        return sent
+        return [continue_as(store, sender, group, f"w{worker}-{n}") for n in range(10)]
 
     with dynamodb_calls(store.client) as calls, ThreadPoolExecutor(8) as pool:
         acknowledged = [message for batch in pool.map(send_many, range(8)) for message in batch]

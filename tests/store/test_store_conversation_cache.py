@@ -14,6 +14,7 @@ from tests.support.store import (
     LONDO,
     DictCache,
     all_messages,
+    continue_as,
     expected_unread,
     forget_backfill,
     group_of,
@@ -30,11 +31,6 @@ def cache():
 def cached_store(ddb_backend, cache):
     client, table = ddb_backend
     return MessageStore(client, table, conversation_cache=cache)
-
-
-def continue_as(store: MessageStore, sender, message_group_uuid: str, text: str):
-    conversation = store.get_conversation_of_member(message_group_uuid=message_group_uuid, member_uuid=sender.uuid)
-    return store.send_in_conversation(conversation=conversation, sender=sender, text=text)
 
 
 def test_a_members_read_of_a_started_conversation_is_served_from_the_cache(cached_store):

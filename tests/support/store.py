@@ -64,6 +64,12 @@ class DictCache:
         self.items[message_group_uuid] = item
 
 
+def continue_as(store: MessageStore, sender: UserRef, message_group_uuid: str, text: str) -> Message:
+    """A member's send into their conversation, as the service makes it: membership, then the send."""
+    conversation = store.get_conversation_of_member(message_group_uuid=message_group_uuid, member_uuid=sender.uuid)
+    return store.send_in_conversation(conversation=conversation, sender=sender, text=text)
+
+
 def another_process(store: MessageStore, **settings) -> MessageStore:
     """The same table as another process sees it: a store of its own (its own turns: store/turns.py), so its
     writes race this store's rather than waiting for them."""
